@@ -1,0 +1,72 @@
+"""Package-level behaviour that needs no GPU: import cost, version, config report."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+import cuarray
+
+
+def _run(code: str, **env) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, **env}, timeout=120)
+
+
+def test_version_is_pep440():
+    from packaging.version import Version
+    assert Version(cuarray.__version__) >= Version("0.1.0.dev0")
+
+
+def test_import_is_cheap_and_loads_no_cuda():
+    # A fresh interpreter: the import must not pull in the CUDA stack (it loads lazily).
+    code = ("import sys, time; t = time.perf_counter(); import cuarray; "
+            "dt = time.perf_counter() - t; "
+            "print(dt, any(m.startswith('cuda.') for m in sys.modules))")
+    out = _run(code)
+    assert out.returncode == 0, out.stderr
+    dt, loaded_cuda = out.stdout.split()
+    assert loaded_cuda == "False"
+    assert float(dt) < 0.3
+
+
+def test_is_available_matches_driver_probe():
+    assert isinstance(cuarray.is_available(), bool)
+    assert cuarray.is_available() == (cuarray._config._probe_devices() > 0)
+
+
+def test_is_available_without_driver_is_false_and_never_raises():
+    # Hide every driver library from the loader: the probe must answer False, not raise.
+    code = ("import cuda.pathfinder._dynamic_libs.load_nvidia_dynamic_lib as m\n"
+            "import cuarray._config as c\n"
+            "def boom(*a, **k): raise OSError('no driver')\n"
+            "import cuda.bindings.driver as d\n"
+            "d.cuInit = boom\n"
+            "print(c.is_available())")
+    out = _run(code)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"
+
+
+def test_show_config_reports_the_stack(capsys):
+    cuarray.show_config()
+    text = capsys.readouterr().out
+    for key in ("cuarray", "numpy", "cuda-core", "cuda-bindings", "CUDA driver", "NVRTC",
+                "lib nvrtc", "lib cublas", "devices"):
+        assert key in text
+    assert cuarray.__version__ in text
+    import numpy
+    assert numpy.__version__ in text
+
+
+def test_unknown_attribute_raises_attribute_error():
+    with pytest.raises(AttributeError, match="no_such_name"):
+        cuarray.no_such_name
+
+
+@pytest.mark.gpu
+def test_show_config_lists_devices(capsys):
+    cuarray.show_config()
+    text = capsys.readouterr().out
+    assert "sm_" in text and "GiB" in text
