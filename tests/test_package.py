@@ -70,3 +70,9 @@ def test_show_config_lists_devices(capsys):
     cuarray.show_config()
     text = capsys.readouterr().out
     assert "sm_" in text and "GiB" in text
+
+
+def test_top_level_memory_pool_names_are_the_runtime_ones():
+    from cuarray.cuda import memory, pinned_memory
+    assert cuarray.get_default_memory_pool is memory.get_default_memory_pool
+    assert cuarray.get_default_pinned_memory_pool is pinned_memory.get_default_pinned_memory_pool

@@ -18,7 +18,17 @@ def __getattr__(name):
 
     if name in _LAZY_SUBMODULES:
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_NAMES:
+        value = getattr(importlib.import_module(f"{__name__}.{_LAZY_NAMES[name]}"), name)
+        globals()[name] = value
+        return value
     raise AttributeError(f"module 'cuarray' has no attribute {name!r}")
 
 
-_LAZY_SUBMODULES = frozenset({"cuda", "testing"})
+_LAZY_SUBMODULES = frozenset({"cuda", "profiler", "testing"})
+
+# --- Memory management (CuPy's top-level names) --------------------------------------
+_LAZY_NAMES = {
+    "get_default_memory_pool": "cuda.memory",
+    "get_default_pinned_memory_pool": "cuda.pinned_memory",
+}
