@@ -18,6 +18,12 @@ typedef unsigned long long uint64;
 static_assert(sizeof(int64) == 8 && sizeof(int32) == 4 && sizeof(int16) == 2,
               "unexpected integer sizes");
 
+// A run of N values loaded or stored with one vector access (16 bytes at most).
+template <typename T, int N>
+struct alignas(sizeof(T) * N) vec {
+  T v[N];
+};
+
 }  // namespace cuarray
 
 // Grid-stride loop over [0, n): correct for any grid size, so launchers may cap the grid.

@@ -1,0 +1,1 @@
+"""The ndarray, dtype rules and shape utilities (no math of its own)."""

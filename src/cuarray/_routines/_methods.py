@@ -1,0 +1,113 @@
+"""ndarray methods that need kernels, installed onto the class from this layer.
+
+The ndarray module itself holds no math (ARCHITECTURE.md); these methods are
+plain functions attached by :func:`install` when cuarray is imported.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy
+
+from .._core import indexing as _indexing
+from .._core.dtypes import get_dtype
+from .._core.ndarray import _empty, _from_host, ndarray
+from .._engine import copy as _copy
+
+
+def _layout(a, order) -> str:
+    if order in ("K", "A"):
+        return "F" if a._f and not a._c else "C"
+    if order not in ("C", "F"):
+        raise ValueError(f"order must be one of 'C', 'F', 'A', or 'K' (got {order!r})")
+    return order
+
+
+def copy(self, order="C"):
+    """See numpy.ndarray.copy."""
+    out = _empty(self._shape, self.dtype, _layout(self, order))
+    _copy.copy_into(out, self)
+    return out
+
+
+def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    """See numpy.ndarray.astype."""
+    dt = get_dtype(dtype)
+    if not numpy.can_cast(self.dtype, dt, casting):
+        raise TypeError(f"Cannot cast array data from {self.dtype!r} to {dt!r} according to the "
+                        f"rule {casting!r}")
+    layout = _layout(self, order)
+    if not copy and dt == self.dtype and (layout == "C" and self._c or layout == "F" and self._f):
+        return self
+    if self.dtype.kind == "c" and dt.kind != "c":
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      numpy.exceptions.ComplexWarning, stacklevel=2)
+    out = _empty(self._shape, dt, layout)
+    _copy.copy_into(out, self)
+    return out
+
+
+def fill(self, value):
+    """See numpy.ndarray.fill."""
+    if isinstance(value, ndarray):
+        if value.size != 1:
+            raise ValueError("fill takes a scalar or a size-1 array")
+        _copy.copy_into(self, value.reshape(()))
+        return
+    _copy.fill(self, _scalar(value, self.dtype))
+
+
+def _scalar(value, dt):
+    """``value`` as a NumPy scalar of ``dt`` (NumPy 2: out-of-range Python ints raise)."""
+    if isinstance(value, numpy.generic):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", numpy.exceptions.ComplexWarning)
+            return value.astype(dt)
+    if isinstance(value, complex) and dt.kind != "c":
+        warnings.warn("Casting complex values to real discards the imaginary part",
+                      numpy.exceptions.ComplexWarning, stacklevel=3)
+        value = value.real
+    return dt.type(value)
+
+
+def __setitem__(self, key, value):
+    """Basic indexing assignment; values broadcast and cast as NumPy's do."""
+    view = _indexing.basic_view(self, key)
+    if isinstance(value, ndarray):
+        src = value
+    elif isinstance(value, (bool, int, float, complex, numpy.generic)):
+        _copy.fill(view, _scalar(value, self.dtype))
+        return
+    elif hasattr(value, "__cuda_array_interface__"):
+        from .creation import asarray
+        src = asarray(value)
+    else:
+        host = numpy.asarray(value)
+        if host.dtype.kind not in "biufc":
+            raise TypeError(f"cannot assign {type(value).__name__} of dtype {host.dtype} to a "
+                            f"{self.dtype} array")
+        if host.dtype != self.dtype:
+            host = host.astype(self.dtype)
+        src = _from_host(host)
+    if numpy.broadcast_shapes(src._shape, view._shape) != view._shape:
+        raise ValueError(f"could not broadcast input array from shape {src._shape} into shape "
+                         f"{view._shape}")
+    if src is not value or not _overlaps(src, view):
+        _copy.copy_into(view, src)
+    else:
+        _copy.copy_into(view, src.copy())
+
+
+def _overlaps(a, b) -> bool:
+    from .._ufunc.ufunc import _span
+    if not a.size or not b.size:
+        return False
+    lo, hi = _span(a)
+    blo, bhi = _span(b)
+    return lo < bhi and blo < hi
+
+
+def install() -> None:
+    for fn in (copy, astype, fill, __setitem__):
+        setattr(ndarray, fn.__name__, fn)

@@ -1,0 +1,1 @@
+"""Ufunc tables, one module per section of NumPy's ufunc reference."""
