@@ -38,7 +38,8 @@ def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True):
         raise TypeError(f"Cannot cast array data from {self.dtype!r} to {dt!r} according to the "
                         f"rule {casting!r}")
     layout = _layout(self, order)
-    if not copy and dt == self.dtype and (layout == "C" and self._c or layout == "F" and self._f):
+    if not copy and dt == self.dtype and (order == "K" or layout == "C" and self._c
+                                          or layout == "F" and self._f):
         return self
     if self.dtype.kind == "c" and dt.kind != "c":
         warnings.warn("Casting complex values to real discards the imaginary part",
