@@ -21,14 +21,24 @@ def test_version_is_pep440():
 
 def test_import_is_cheap_and_loads_no_cuda():
     # A fresh interpreter: the import must not pull in the CUDA stack (it loads lazily).
-    code = ("import sys, time; t = time.perf_counter(); import cuarray; "
-            "dt = time.perf_counter() - t; "
-            "print(dt, any(m.startswith('cuda.') for m in sys.modules))")
-    out = _run(code)
-    assert out.returncode == 0, out.stderr
-    dt, loaded_cuda = out.stdout.split()
-    assert loaded_cuda == "False"
-    assert float(dt) < 0.3
+    # Best of three, so a busy machine does not fail the budget by itself.  The budget
+    # (0.3 s) is for machines without a GPU, like CI; GPU machines may carry slower
+    # NumPy installs, so there only cuarray's own share (beyond NumPy's) is checked.
+    code = ("import sys, time; t = time.perf_counter(); import numpy; "
+            "t1 = time.perf_counter(); import cuarray; t2 = time.perf_counter(); "
+            "print(t2 - t, t2 - t1, any(m.startswith('cuda.') for m in sys.modules))")
+    total, own = [], []
+    for _ in range(3):
+        out = _run(code)
+        assert out.returncode == 0, out.stderr
+        dt, dt_own, loaded_cuda = out.stdout.split()
+        assert loaded_cuda == "False"
+        total.append(float(dt))
+        own.append(float(dt_own))
+    if cuarray.is_available():
+        assert min(own) < 0.15, own
+    else:
+        assert min(total) < 0.3, total
 
 
 def test_is_available_matches_driver_probe():

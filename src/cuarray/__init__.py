@@ -45,15 +45,181 @@ from ._ufunc.namespace import less as less
 from ._ufunc.namespace import less_equal as less_equal
 from ._ufunc.namespace import greater as greater
 from ._ufunc.namespace import greater_equal as greater_equal
-# [ufuncs: math section]
-# [ufuncs: arithmetic-integer-logic section]
-# [gufuncs section]
+from ._ufunc.namespace import exp as exp
+from ._ufunc.namespace import exp2 as exp2
+from ._ufunc.namespace import expm1 as expm1
+from ._ufunc.namespace import log as log
+from ._ufunc.namespace import log2 as log2
+from ._ufunc.namespace import log10 as log10
+from ._ufunc.namespace import log1p as log1p
+from ._ufunc.namespace import logaddexp as logaddexp
+from ._ufunc.namespace import logaddexp2 as logaddexp2
+from ._ufunc.namespace import sqrt as sqrt
+from ._ufunc.namespace import cbrt as cbrt
+from ._ufunc.namespace import square as square
+from ._ufunc.namespace import reciprocal as reciprocal
+from ._ufunc.namespace import sin as sin
+from ._ufunc.namespace import cos as cos
+from ._ufunc.namespace import tan as tan
+from ._ufunc.namespace import arcsin as arcsin
+from ._ufunc.namespace import arccos as arccos
+from ._ufunc.namespace import arctan as arctan
+from ._ufunc.namespace import arctan2 as arctan2
+from ._ufunc.namespace import hypot as hypot
+from ._ufunc.namespace import sinh as sinh
+from ._ufunc.namespace import cosh as cosh
+from ._ufunc.namespace import tanh as tanh
+from ._ufunc.namespace import arcsinh as arcsinh
+from ._ufunc.namespace import arccosh as arccosh
+from ._ufunc.namespace import arctanh as arctanh
+from ._ufunc.namespace import degrees as degrees
+from ._ufunc.namespace import radians as radians
+from ._ufunc.namespace import deg2rad as deg2rad
+from ._ufunc.namespace import rad2deg as rad2deg
+from ._ufunc.namespace import acos as acos
+from ._ufunc.namespace import acosh as acosh
+from ._ufunc.namespace import asin as asin
+from ._ufunc.namespace import asinh as asinh
+from ._ufunc.namespace import atan as atan
+from ._ufunc.namespace import atan2 as atan2
+from ._ufunc.namespace import atanh as atanh
+from ._ufunc.namespace import floor as floor
+from ._ufunc.namespace import ceil as ceil
+from ._ufunc.namespace import trunc as trunc
+from ._ufunc.namespace import rint as rint
+from ._ufunc.namespace import fabs as fabs
+from ._ufunc.namespace import isnan as isnan
+from ._ufunc.namespace import isinf as isinf
+from ._ufunc.namespace import isfinite as isfinite
+from ._ufunc.namespace import signbit as signbit
+from ._ufunc.namespace import copysign as copysign
+from ._ufunc.namespace import nextafter as nextafter
+from ._ufunc.namespace import spacing as spacing
+from ._ufunc.namespace import frexp as frexp
+from ._ufunc.namespace import ldexp as ldexp
+from ._ufunc.namespace import modf as modf
+from ._ufunc.namespace import fmod as fmod
+from ._ufunc.namespace import sign as sign
+from ._ufunc.namespace import heaviside as heaviside
+from ._ufunc.namespace import positive as positive
+from ._ufunc.namespace import absolute as absolute
+from ._ufunc.namespace import abs as abs
+from ._ufunc.namespace import conjugate as conjugate
+from ._ufunc.namespace import conj as conj
+from ._ufunc.namespace import floor_divide as floor_divide
+from ._ufunc.namespace import remainder as remainder
+from ._ufunc.namespace import mod as mod
+from ._ufunc.namespace import divmod as divmod
+from ._ufunc.namespace import power as power
+from ._ufunc.namespace import pow as pow
+from ._ufunc.namespace import float_power as float_power
+from ._ufunc.namespace import gcd as gcd
+from ._ufunc.namespace import lcm as lcm
+from ._ufunc.namespace import logical_and as logical_and
+from ._ufunc.namespace import logical_or as logical_or
+from ._ufunc.namespace import logical_xor as logical_xor
+from ._ufunc.namespace import logical_not as logical_not
+from ._ufunc.namespace import maximum as maximum
+from ._ufunc.namespace import minimum as minimum
+from ._ufunc.namespace import fmax as fmax
+from ._ufunc.namespace import fmin as fmin
+from ._ufunc.namespace import isnat as isnat
+from ._ufunc.namespace import bitwise_and as bitwise_and
+from ._ufunc.namespace import bitwise_or as bitwise_or
+from ._ufunc.namespace import bitwise_xor as bitwise_xor
+from ._ufunc.namespace import invert as invert
+from ._ufunc.namespace import bitwise_invert as bitwise_invert
+from ._ufunc.namespace import bitwise_not as bitwise_not
+from ._ufunc.namespace import left_shift as left_shift
+from ._ufunc.namespace import bitwise_left_shift as bitwise_left_shift
+from ._ufunc.namespace import right_shift as right_shift
+from ._ufunc.namespace import bitwise_right_shift as bitwise_right_shift
+from ._ufunc.namespace import bitwise_count as bitwise_count
+from ._ufunc.namespace import matmul as matmul
+from ._ufunc.namespace import vecdot as vecdot
+# matvec and vecmat, where the installed NumPy has them (2.2 and later):
+from ._ufunc.defs.linalg import *  # noqa: E402,F401,F403
 
 # --- Elementwise routines that are not ufuncs, dtype routines -------------------------
-# [elementwise routines section]
+# Mathematical functions
+from ._routines.math import around as around
+from ._routines.math import angle as angle
+from ._routines.math import clip as clip
+from ._routines.math import fix as fix
+from ._routines.math import i0 as i0
+from ._routines.math import imag as imag
+from ._routines.math import nan_to_num as nan_to_num
+from ._routines.math import real as real
+from ._routines.math import real_if_close as real_if_close
+from ._routines.math import round as round  # noqa: A004 - NumPy's name
+from ._routines.math import sinc as sinc
+# Logic functions
+from ._routines.logic import iscomplex as iscomplex
+from ._routines.logic import iscomplexobj as iscomplexobj
+from ._routines.logic import isclose as isclose
+from ._routines.logic import isneginf as isneginf
+from ._routines.logic import isposinf as isposinf
+from ._routines.logic import isreal as isreal
+from ._routines.logic import isrealobj as isrealobj
+# Sorting, searching
+from ._routines.searching import where as where
+# Data type routines (NumPy's objects where they never copy a device array)
+from ._routines.dtypes import can_cast as can_cast
+from ._routines.dtypes import common_type as common_type
+from ._routines.dtypes import min_scalar_type as min_scalar_type
+from ._routines.dtypes import result_type as result_type
+from numpy import finfo as finfo
+from numpy import iinfo as iinfo
+from numpy import isdtype as isdtype
+from numpy import issubdtype as issubdtype
+from numpy import promote_types as promote_types
+# Scalar type names (NumPy's objects) and abstract scalar types
+from numpy import bool as bool  # noqa: A004 - NumPy's name
+from numpy import byte as byte
+from numpy import ubyte as ubyte
+from numpy import short as short
+from numpy import ushort as ushort
+from numpy import intc as intc
+from numpy import uintc as uintc
+from numpy import int_ as int_
+from numpy import uint as uint
+from numpy import long as long
+from numpy import ulong as ulong
+from numpy import longlong as longlong
+from numpy import ulonglong as ulonglong
+from numpy import intp as intp
+from numpy import uintp as uintp
+from numpy import half as half
+from numpy import single as single
+from numpy import double as double
+from numpy import csingle as csingle
+from numpy import cdouble as cdouble
+from numpy import generic as generic
+from numpy import number as number
+from numpy import integer as integer
+from numpy import signedinteger as signedinteger
+from numpy import unsignedinteger as unsignedinteger
+from numpy import inexact as inexact
+from numpy import floating as floating
+from numpy import complexfloating as complexfloating
+# Constants
+from numpy import e as e
+from numpy import euler_gamma as euler_gamma
+from numpy import inf as inf
+from numpy import nan as nan
+from numpy import newaxis as newaxis
+from numpy import pi as pi
 
 # --- Interoperability ---------------------------------------------------------------------
-# [interop section]
+from ._routines.interop import from_dlpack as from_dlpack
+from ._routines.interop import get_array_module as get_array_module
+from ._routines.interop import flatiter as flatiter
+from ._routines import dispatch as _dispatch
+from ._routines import interop as _interop
+
+_interop.install()      # __dlpack__, __dlpack_device__, to_device, flat
+_dispatch.install()     # __array_ufunc__, __array_function__
+del _dispatch, _interop
 
 # --- Array creation routines -----------------------------------------------------
 from ._routines.creation import array as array
@@ -63,7 +229,35 @@ from ._routines.creation import empty as empty
 from ._routines.creation import full as full
 from ._routines.creation import ones as ones
 from ._routines.creation import zeros as zeros
-# [creation section]
+from ._routines.creation import empty_like as empty_like
+from ._routines.creation import zeros_like as zeros_like
+from ._routines.creation import ones_like as ones_like
+from ._routines.creation import full_like as full_like
+from ._routines.creation import asanyarray as asanyarray
+from ._routines.creation import ascontiguousarray as ascontiguousarray
+from ._routines.creation import asfortranarray as asfortranarray
+from ._routines.creation import copy as copy
+from ._routines.creation import astype as astype
+from ._routines.creation import frombuffer as frombuffer
+from ._routines.creation import fromiter as fromiter
+from ._routines.creation import fromstring as fromstring
+from ._routines.ranges import arange as arange
+from ._routines.ranges import linspace as linspace
+from ._routines.ranges import logspace as logspace
+from ._routines.ranges import geomspace as geomspace
+from ._routines.ranges import meshgrid as meshgrid
+from ._routines.ranges import mgrid as mgrid
+from ._routines.ranges import ogrid as ogrid
+from ._routines.ranges import indices as indices
+from ._routines.ranges import fromfunction as fromfunction
+from ._routines.matrices import eye as eye
+from ._routines.matrices import identity as identity
+from ._routines.matrices import diag as diag
+from ._routines.matrices import diagflat as diagflat
+from ._routines.matrices import tri as tri
+from ._routines.matrices import tril as tril
+from ._routines.matrices import triu as triu
+from ._routines.matrices import vander as vander
 
 # --- Array manipulation routines -------------------------------------------------
 from ._routines.manipulation import broadcast_to as broadcast_to

@@ -217,3 +217,33 @@ def test_cuda_array_interface():
     cai = a.__cuda_array_interface__
     assert cai["shape"] == (3, 2) and cai["typestr"] == "<f4" and cai["version"] == 3
     assert cai["strides"] == (16, 8) and cai["data"][0] == a.data.ptr
+
+
+@testing.numpy_compare()
+@pytest.mark.parametrize("shape", [(33, 70), (100, 9), (64, 64), (8, 1000), (257, 31)])
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("int8", "float64"),
+                                    ("float16", "float16"), ("complex128", "float32")])
+def test_add_with_transposed_operand(xp, shape, dtypes):
+    # Exercises the tiled kernel: one operand runs along axis 0, the output along axis 1.
+    a = testing.random_array(xp, shape[::-1], dtypes[0], seed=21).T
+    b = testing.random_array(xp, shape, dtypes[1], seed=22)
+    c = testing.random_array(xp, shape[::-1], dtypes[1], seed=23)[::-1, ::-1].T
+    return a + b, b - a, a * c
+
+
+@testing.numpy_compare()
+def test_transposed_with_where_and_out(xp):
+    a = testing.random_array(xp, (40, 50), "float32", seed=24).T
+    out = xp.zeros((50, 40), "float32")
+    mask = testing.random_array(xp, (50, 40), "bool", seed=25)
+    xp.add(a, 1.0, out=out, where=mask)
+    return out
+
+
+@testing.numpy_compare()
+@pytest.mark.parametrize("dst", ["int8", "uint8", "int16", "uint16", "uint32", "uint64", "int64"])
+def test_astype_negative_and_large_floats_to_integers(xp, dst):
+    # Out-of-range float -> int casts are undefined in C; cuarray follows NumPy on x86-64,
+    # which wraps through a signed conversion (e.g. -2.0 -> uint16 65534).
+    a = xp.asarray([-2.0, -1.5, 0.5, 127.9, 300.0, -300.0, 65535.0, 70000.0, 1e9, -1e9])
+    return a.astype(dst)

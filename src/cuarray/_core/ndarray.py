@@ -296,18 +296,6 @@ class ndarray:
         """See numpy.ndarray.tolist."""
         return self.get().tolist()
 
-    def to_device(self, device, /, *, stream=None) -> "ndarray":
-        """Array API: this array on ``device`` (a copy when it differs)."""
-        from ..cuda import Device
-        dev = device if isinstance(device, Device) else Device(device)
-        if dev.id == self._mp.device_id:
-            return self
-        with dev:
-            out = _empty(self._shape, self.dtype)
-            from ..cuda import _copy
-            _copy.dtod(out._ptr, self.copy()._ptr, self.nbytes)
-        return out
-
     # -- Python protocols ------------------------------------------------------------------------
     def __len__(self):
         if not self._shape:

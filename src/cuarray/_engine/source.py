@@ -41,7 +41,27 @@ def convert(expr: str, src: numpy.dtype, dst: numpy.dtype) -> str:
         return f"__float2half((float)({expr}))"
     if dk == "c":
         return f"{ctype(dst)}({expr})"
+    if sk in "fc" and dk in "iu":
+        return _float_to_int(expr, dst)
     return f"(({ctype(dst)})({expr}))"
+
+
+def _float_to_int(expr: str, dst: numpy.dtype) -> str:
+    """Float to integer as NumPy's C casts compile on x86-64, not the GPU's saturating cvt.
+
+    Out-of-range values are undefined in C; NumPy on x86 truncates through a 32-bit
+    (8/16-bit targets) or 64-bit (uint32) signed conversion and wraps, e.g.
+    ``-2.0 -> uint16 65534``.  Values beyond int32/int64 and NaN still differ.
+    """
+    t = ctype(dst)
+    if dst.itemsize <= 2:
+        return f"(({t})(int)({expr}))"
+    if dst == numpy.dtype("uint32"):
+        return f"(({t})(long long)({expr}))"
+    if dst == numpy.dtype("uint64"):
+        return (f"((({expr}) < 9223372036854775808.0) ? ({t})(long long)({expr}) "
+                f": ({t})({expr}))")
+    return f"(({t})({expr}))"
 
 
 def includes(dtypes) -> str:
@@ -120,6 +140,12 @@ def elementwise_source(name: str, body: str, preamble: str, in_storage, in_compu
     elif v == "flat":
         loop = ("  CUARRAY_GRID_STRIDE_LOOP(" + idx + ", _i, n) "
                 + compute(lambda r, k: f"p_{r}{k if r != 'where' else ''}[_i]") + "\n")
+    elif v.startswith("t2_"):
+        staged = {int(k) for k in v[3:].split("_")}
+        params += [f"const {idx} shape{d}" for d in range(2)]
+        params += [f"const {idx} st_{r}{k if r != 'where' else ''}_{d}"
+                   for r, k, _ in arrays for d in range(2)]
+        loop = _tiled_loop(staged, arrays, compute, idx)
     else:
         ndim = int(v[2:])
         params += [f"const {idx} shape{d}" for d in range(ndim)]
@@ -146,7 +172,7 @@ def _vec_loop(n: int, arrays, compute, idx: str) -> str:
         else:
             lines.append(f"    cuarray::vec<{ctype(s)}, {n}> v_{_ptr(r, k)};")
     lines.append("    #pragma unroll")
-    lines.append(f"    for (int _j = 0; _j < {n}; ++_j) {{ const {idx} _i = _v * {n} + _j; "
+    lines.append(f"    for (int _j = 0; _j < {n}; ++_j) {{ const {idx} _i = _v * {n} + _j; (void)_i; "
                  + compute(lambda r, k: f"v_{_ptr(r, k)}.v[_j]") + " }")
     for r, k, s in arrays:
         if r == "out":
@@ -180,4 +206,53 @@ def _nd_loop(ndim: int, arrays, compute, idx: str) -> str:
                 f"reinterpret_cast<{const}char*>({_ptr(r, k)}) + o_{_ptr(r, k)}))")
     lines.append("    " + compute(get))
     lines.append("  }")
+    return "\n".join(lines) + "\n"
+
+
+TILE = 32
+TILE_ROWS = 8      # blockDim = (TILE, TILE_ROWS)
+
+
+def _tiled_loop(staged, arrays, compute, idx: str) -> str:
+    """Two collapsed axes where some inputs run along axis 0 and the outputs along axis 1.
+
+    Each block stages a 32x32 tile of every such input through shared memory, read
+    along its contiguous axis, so both the staged reads and the other operands' reads
+    and writes are coalesced (the classic transpose tiling; +1 column of padding
+    keeps the column reads free of bank conflicts).
+    """
+    def addr(r, k, s, row, col, const=True):
+        c = "const " if const else ""
+        return (f"(*reinterpret_cast<{c}{ctype(s)}*>(reinterpret_cast<{c}char*>({_ptr(r, k)})"
+                f" + {row} * st_{r}{k if r != 'where' else ''}_0"
+                f" + {col} * st_{r}{k if r != 'where' else ''}_1))")
+
+    lines = []
+    for r, k, s in arrays:
+        if r == "in" and k in staged:
+            lines.append(f"  __shared__ {ctype(s)} t_in{k}[{TILE}][{TILE + 1}];")
+    lines += [f"  const {idx} tiles1 = (shape1 + {TILE - 1}) / {TILE};",
+              f"  const {idx} ntiles = tiles1 * ((shape0 + {TILE - 1}) / {TILE});",
+              f"  for ({idx} _t = blockIdx.x; _t < ntiles; _t += gridDim.x) {{",
+              f"    const {idx} r0 = (_t / tiles1) * {TILE}, c0 = (_t % tiles1) * {TILE};",
+              f"    for (int _j = threadIdx.y; _j < {TILE}; _j += blockDim.y) {{",
+              f"      const {idx} _r = r0 + threadIdx.x, _c = c0 + _j;",
+              "      if (_r < shape0 && _c < shape1) {"]
+    for r, k, s in arrays:
+        if r == "in" and k in staged:
+            lines.append(f"        t_in{k}[_j][threadIdx.x] = {addr(r, k, s, '_r', '_c')};")
+    lines += ["      }", "    }", "    __syncthreads();",
+              f"    for (int _j = threadIdx.y; _j < {TILE}; _j += blockDim.y) {{",
+              f"      const {idx} _r = r0 + _j, _c = c0 + threadIdx.x;",
+              f"      const {idx} _i = _r * shape1 + _c;",
+              "      (void)_i;",
+              "      if (_r < shape0 && _c < shape1) "]
+
+    def get(r, k):
+        if r == "in" and k in staged:
+            return f"t_in{k}[threadIdx.x][_j]"
+        s = next(s for rr, kk, s in arrays if rr == r and kk == k)
+        return addr(r, k, s, "_r", "_c", const=(r != "out"))
+    lines[-1] += compute(get)
+    lines += ["    }", "    __syncthreads();", "  }"]
     return "\n".join(lines) + "\n"

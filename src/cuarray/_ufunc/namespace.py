@@ -2,6 +2,8 @@
 
 from .defs.arithmetic import *  # noqa: F401,F403
 from .defs.comparison import *  # noqa: F401,F403
-# [math section]
-# [arithmetic-integer-logic section]
-# [gufuncs section]
+from .defs.explog import *  # noqa: F401,F403
+from .defs.trig import *  # noqa: F401,F403
+from .defs.floating import *  # noqa: F401,F403
+from .defs.bitwise import *  # noqa: F401,F403
+from .defs.linalg import *  # noqa: F401,F403

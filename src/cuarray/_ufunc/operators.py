@@ -29,10 +29,14 @@ def _binop(uf, reflected=False):
 
 
 def _inplace(uf):
+    # A ufunc may define its own in-place operator semantics (matmul: NumPy's ``a @= b``
+    # keeps a's shape and rejects a 1-D ``b``); the others write into ``self``.
+    hook = getattr(uf, "_inplace_operator", None)
+
     def op(self, other):
         if not isinstance(other, _OPERAND_TYPES):
             return NotImplemented
-        return uf(self, other, out=self)
+        return hook(self, other) if hook is not None else uf(self, other, out=self)
     return op
 
 
@@ -68,4 +72,7 @@ def install(namespace) -> None:
         uf = getattr(namespace, name, None)
         if uf is not None:
             setattr(ndarray, f"__{stem}__", _unary(uf))
+    if getattr(namespace, "divmod", None) is not None:
+        ndarray.__divmod__ = _divmod()
+        ndarray.__rdivmod__ = _divmod(reflected=True)
     ndarray.__hash__ = None     # arrays are mutable and define __eq__: unhashable, as NumPy's

@@ -24,7 +24,8 @@ _BOOL = numpy.dtype(bool)
 class _Loop:
     """A resolved loop: NumPy's loop dtypes, our compute dtypes and the kernel op."""
 
-    __slots__ = ("in_dtypes", "in_compute", "out_dtypes", "out_compute", "op", "scalar_types")
+    __slots__ = ("in_dtypes", "in_compute", "out_dtypes", "out_compute", "op", "scalar_types",
+                 "flat")
 
     def __init__(self, spec: UfuncSpec, in_dtypes, out_dtypes, ops: dict):
         self.in_dtypes, self.out_dtypes = in_dtypes, out_dtypes
@@ -41,6 +42,76 @@ class _Loop:
             op = ops[body] = _ew.ElementwiseOp(spec.name, body, spec.nin, spec.nout,
                                                spec.preamble)
         self.op = op
+        self.flat = {}
+
+    def flat_plan(self, kinds: str, ops, outs, n: int):
+        """(kernel, grid, args) for contiguous operands of one shape: the fast path's launch."""
+        big = n >= _ew.INT32_LIMIT
+        entry = self.flat.get((kinds, big))
+        if entry is None:
+            entry = self.flat[(kinds, big)] = self._flat_entry(kinds, ops, outs, big)
+        vec = entry[0]
+        args = [x._ptr if k == "a" else x for x, k in zip(ops, kinds)]
+        acc = 0
+        for o in outs:
+            p = o._ptr
+            args.append(p)
+            acc |= p
+        for x, k in zip(ops, kinds):
+            if k == "a":
+                acc |= x._ptr
+        args.append(n)
+        if vec > 1 and n >= vec and not acc & 15:
+            slot, work = 1, n // vec
+        else:
+            slot, work = 2, n
+        fn = entry[slot]
+        if fn is None:      # compiled on first use: a cold start pays only for what runs
+            fn = entry[slot] = self._flat_kernel(kinds, ops, outs, big,
+                                                 f"vec{vec}" if slot == 1 else "flat")
+        return fn, min((work + _ew.BLOCK - 1) // _ew.BLOCK, _ew.max_grid()), tuple(args)
+
+    def _flat_entry(self, kinds, ops, outs, big) -> list:
+        """[values per vector access, vector kernel, scalar kernel] (kernels made lazily)."""
+        width = max([x.dtype.itemsize for x, k in zip(ops, kinds) if k == "a"]
+                    + [o.dtype.itemsize for o in outs])
+        return [16 // width, None, None]
+
+    def _flat_kernel(self, kinds, ops, outs, big, variant):
+        in_storage = tuple(x.dtype if k == "a" else c
+                           for x, k, c in zip(ops, kinds, self.in_compute))
+        out_storage = tuple(o.dtype for o in outs)
+        return _ew.get_kernel(self.op, in_storage, self.in_compute, out_storage,
+                              self.out_compute,
+                              (tuple(kinds), variant, "long long" if big else "int", False))
+
+
+def _launch_arrays(loop, args, shape):
+    """The array-only fast path: one output, contiguous inputs of one shape."""
+    out = _empty(shape, loop.out_dtypes[0])
+    n = out.size
+    if n:
+        kinds = "aa" if len(args) == 2 else "a"
+        big = n >= _ew.INT32_LIMIT
+        entry = loop.flat.get((kinds, big))
+        if entry is None:
+            entry = loop.flat[(kinds, big)] = loop._flat_entry(kinds, args, (out,), big)
+        p = out._ptr
+        acc = p
+        for x in args:
+            acc |= x._ptr
+        vec = entry[0]
+        if vec > 1 and n >= vec and not acc & 15:
+            fn, work = entry[1], n // vec
+            if fn is None:
+                fn = entry[1] = loop._flat_kernel(kinds, args, (out,), big, f"vec{vec}")
+        else:
+            fn, work = entry[2], n
+            if fn is None:
+                fn = entry[2] = loop._flat_kernel(kinds, args, (out,), big, "flat")
+        ptrs = (args[0]._ptr, args[1]._ptr, p, n) if len(args) == 2 else (args[0]._ptr, p, n)
+        fn.launch_1d((work + _ew.BLOCK - 1) // _ew.BLOCK, _ew.BLOCK, ptrs)
+    return out
 
 
 class ufunc:
@@ -83,8 +154,60 @@ class ufunc:
         return None
 
     # -- __call__ ------------------------------------------------------------------------------
-    def __call__(self, *args, out=None, where=True, casting="same_kind", order="K",
-                 dtype=None, signature=None, subok=True):
+    def __call__(self, *args, **kwargs):
+        if not kwargs and len(args) == self.nin:
+            result = self._fast(args)
+            if result is not None:
+                return result
+        return self._call(*args, **kwargs)
+
+    def _fast(self, args):
+        """The common call: no keywords, C-contiguous arrays of one shape, Python scalars.
+
+        Returns None to send the call down the general path (which also resolves and
+        memoises loops this path has not seen yet).
+        """
+        if len(args) <= 2 and self.nout == 1:
+            a = args[0]
+            b = args[-1]
+            if (type(a) is ndarray and type(b) is ndarray and a._c and b._c
+                    and a._shape == b._shape):
+                loop = self._memo.get((a.dtype, b.dtype) if len(args) == 2 else (a.dtype,))
+                if loop is not None:
+                    return _launch_arrays(loop, args, a._shape)
+        shape = None
+        key = []
+        kinds = ""
+        for x in args:
+            if type(x) is ndarray:
+                if not x._c or shape is not None and x._shape != shape:
+                    return None
+                shape = x._shape
+                key.append(x.dtype)
+                kinds += "a"
+            elif type(x) in _WEAK:
+                key.append(type(x))
+                kinds += "s"
+            else:
+                return None
+        loop = self._memo.get(tuple(key))
+        if loop is None or shape is None:
+            return None
+        outs = [_empty(shape, d) for d in loop.out_dtypes]
+        ops = args
+        if "s" in kinds:    # converted even for empty arrays: out-of-range ints raise (NEP 50)
+            try:
+                ops = _operands(args, loop, outs)
+            except OverflowError:
+                return None     # the general path decides (comparisons may still answer)
+        n = outs[0].size
+        if n:
+            plan = loop.flat_plan(kinds, ops, outs, n)
+            plan[0].launch_1d(plan[1], _ew.BLOCK, plan[2])
+        return outs[0] if self.nout == 1 else tuple(outs)
+
+    def _call(self, *args, out=None, where=True, casting="same_kind", order="K",
+              dtype=None, signature=None, subok=True):
         nin = self.nin
         if len(args) != nin:
             args, out = self._split_positional_out(args, out)
@@ -102,9 +225,14 @@ class ufunc:
         mask = None
         if where is not True:
             mask = _where_mask(where, outs[0]._shape)
-        operands = _operands(inputs, loop, outs)
-        _ew.launch(loop.op, operands, tuple(_storage(x, d) for x, d in zip(operands, loop.in_compute)),
-                   loop.in_compute, outs, loop.out_compute, mask)
+        try:
+            operands = _operands(inputs, loop, outs)
+        except OverflowError as exc:
+            self._fill_out_of_range(exc, inputs, loop, outs, mask, dtype, signature, casting)
+        else:
+            _ew.launch(loop.op, operands,
+                       tuple(_storage(x, d) for x, d in zip(operands, loop.in_compute)),
+                       loop.in_compute, outs, loop.out_compute, mask)
         if out is not None and self.nout == 1 and not isinstance(out, tuple):
             return out
         return outs[0] if self.nout == 1 else tuple(outs)
@@ -120,6 +248,39 @@ class ufunc:
             raise TypeError("cannot specify 'out' as both a positional and keyword argument")
         pos_out = args[self.nin:]
         return args[:self.nin], pos_out if len(pos_out) > 1 else pos_out[0]
+
+    def _fill_out_of_range(self, exc, inputs, loop, outs, mask, dtype, signature, casting):
+        """A Python int outside the range of its integer loop dtype (NEP 50).
+
+        NumPy raises OverflowError, except that its comparisons give the mathematically
+        right answer (int8_array < 1000 is all True).  That answer cannot depend on the
+        array's values, since none lies beyond the scalar: NumPy is asked with each
+        array replaced by its dtype's extreme values, and if it answers, and alike for
+        both, the outputs are filled with that answer.  Otherwise ``exc`` is raised.
+        """
+        kwargs = {"casting": casting}
+        if dtype is not None:
+            kwargs["dtype"] = dtype
+        if signature is not None:
+            kwargs["signature"] = signature
+        answers = []
+        for pick in (0, -1):
+            stand_ins = [_extreme(x.dtype, pick) if type(x) is ndarray else x for x in inputs]
+            try:
+                r = self._np(*stand_ins, **kwargs)
+            except Exception:
+                raise exc from None
+            answers.append(tuple(numpy.asarray(v).item() for v in (r if self.nout > 1 else (r,))))
+        if answers[0] != answers[1]:
+            raise exc
+        key = ("constant", self.nout)
+        op = self._ops.get(key)
+        if op is None:
+            body = "; ".join(f"out{k} = in{k}" for k in range(self.nout))
+            op = self._ops[key] = _ew.ElementwiseOp(f"{self.__name__}_constant", body,
+                                                    self.nout, self.nout)
+        values = tuple(c.type(v) for v, c in zip(answers[0], loop.out_compute))
+        _ew.launch(op, values, loop.out_compute, loop.out_compute, outs, loop.out_compute, mask)
 
     # -- phases ----------------------------------------------------------------------------------
     def _resolve(self, key, inputs, dtype, signature, casting) -> _Loop:
@@ -145,7 +306,7 @@ class ufunc:
 
     def _prepare_outputs(self, out, shape, loop, casting, order, inputs) -> list:
         if out is None:
-            return [_empty(shape, d, _out_order(order, inputs)) for d in loop.out_dtypes]
+            return [_new_output(shape, d, order, inputs) for d in loop.out_dtypes]
         outs = out if isinstance(out, tuple) else (out,)
         if len(outs) != self.nout:
             raise ValueError(f"The 'out' tuple must have exactly {self.nout} entries: one per "
@@ -233,6 +394,16 @@ def _operands(inputs, loop, outs) -> list:
     return ops
 
 
+def _extreme(dt, pick):
+    """A 0-d host array of ``dt`` holding its lowest (``pick`` 0) or highest (-1) value."""
+    if dt.kind in "iu":
+        info = numpy.iinfo(dt)
+        return numpy.array((info.min, info.max)[pick], dt)
+    if dt.kind == "b":
+        return numpy.array(pick == -1, dt)
+    return numpy.zeros((), dt)
+
+
 def _storage(x, compute):
     return x.dtype if type(x) is ndarray else compute
 
@@ -288,9 +459,23 @@ def _detach_overlaps(inputs, outs) -> tuple:
     return tuple(result)
 
 
+def _new_output(shape, dt, order, inputs):
+    """An output laid out as NumPy's iterator would: C or F when asked (or when every
+    array input is), else ('K') following the inputs' stride order."""
+    arrays = [x for x in inputs if type(x) is ndarray and x.ndim]
+    if order == "C" or len(shape) <= 1 or not arrays or all(x._c for x in arrays):
+        return _empty(shape, dt)
+    if order == "F" or all(x._f and x._shape == shape for x in arrays):
+        return _empty(shape, dt, "F")
+    if order == "A":
+        return _empty(shape, dt)
+    from .._routines.creation import empty_iter
+    return empty_iter(shape, dt, arrays)
+
+
 def _out_order(order, inputs) -> str:
-    """NumPy's output layout: 'F' when asked, or for 'K'/'A' when every array input is
-    F-contiguous and not C-contiguous."""
+    """'C' or 'F' for a new output (callers that need NumPy's full 'K' layout use
+    ``_new_output``)."""
     if order == "F":
         return "F"
     if order in ("K", "A"):
@@ -298,3 +483,7 @@ def _out_order(order, inputs) -> str:
         if arrays and all(x._f and not x._c for x in arrays):
             return "F"
     return "C"
+
+
+# The methods outer and at live in their own module, which binds them onto the class.
+from . import methods as _methods  # noqa: E402,F401

@@ -512,6 +512,35 @@ class Function:
         if err != _SUCCESS:
             _driver.raise_error(err, f"launching kernel {self.name!r}")
 
+    def launch_1d(self, grid: int, block: int, args: tuple) -> None:
+        """The engine's hot path: 1-D ``grid``/``block`` ints (>= 1), on the current stream.
+
+        Falls back to ``__call__`` (which checks everything) until this argument-type
+        tuple has been launched once.
+        """
+        layout = self._layout
+        if layout is not None and len(args) == layout.nargs:
+            packer = layout.packers.get(tuple(map(type, args)))
+            if packer is not None:
+                entry = layout.pool.pop() if layout.pool else layout.new_buffer()
+                try:
+                    packer(entry[0], args)
+                except Exception:
+                    layout.pool.append(entry)
+                    return self(grid, block, args)
+                hstream = current_stream_ptr()
+                if entry[2]:
+                    err = _launch_kernel(self._fn, grid, 1, 1, block, 1, 1, 0, hstream,
+                                         0, entry[2])[0]
+                else:
+                    err = _launch_kernel(self._fn, grid, 1, 1, block, 1, 1, 0, hstream,
+                                         entry[1], 0)[0]
+                layout.pool.append(entry)
+                if err != _SUCCESS:
+                    _driver.raise_error(err, f"launching kernel {self.name!r}")
+                return None
+        return self(grid, block, args)
+
     def linear_launch(self, size, args, shared_mem=0, block_max_size=128, stream=None,
                       cooperative=False):
         """Launch blocks of ``block_max_size`` threads covering ``size``.  See cupy.RawKernel."""
