@@ -1,6 +1,7 @@
 """NVRTC to cubin and the kernel caches.  These need NVRTC (a wheel), never a GPU."""
 
 import io
+import json
 import os
 import pickle
 import shutil
@@ -375,3 +376,29 @@ def test_dump_source_of_a_failing_compile(fresh_caches, monkeypatch):
         compiler.compile_to_cubin(BROKEN, arch=ARCH)
     (dumped,) = (fresh_caches / "dump").glob("*.cu")
     assert "undefined_name" in dumped.read_text()
+
+
+def _hit_in_new_process(cache_dir, source):
+    code = ("import sys; from cuarray.cuda import compiler as c; "
+            f"c.compile_to_cubin({source!r}, arch='sm_90'); "
+            "print(c.stats['nvrtc_compiles'], 'cuda.pathfinder' in sys.modules)")
+    env = {**os.environ, "CUARRAY_CACHE_DIR": str(cache_dir)}
+    env.pop("CUARRAY_DISABLE_DISK_CACHE", None)
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    compiles, pathfinder = out.stdout.split()
+    return int(compiles), pathfinder == "True"
+
+
+def test_warm_disk_hit_needs_no_header_search(tmp_path):
+    # The toolchain fingerprint is memoised on disk: a warm start neither compiles nor
+    # imports cuda.pathfinder (whose import alone costs a warm start tens of ms).
+    src = 'extern "C" __global__ void memo_probe(int* p) { p[0] = 7; }'
+    assert _hit_in_new_process(tmp_path, src) == (1, True)
+    assert _hit_in_new_process(tmp_path, src) == (0, False)
+    memo = next(tmp_path.glob("toolchain-*.json"))
+    data = json.loads(memo.read_text())
+    data["stats"][0][1] += 1          # as if NVRTC's header changed (an upgrade)
+    memo.write_text(json.dumps(data))
+    assert _hit_in_new_process(tmp_path, src) == (0, True)     # recomputed, same toolchain

@@ -164,3 +164,31 @@ def collapse(shape, strides_list):
             for os, st in zip(out_strides, strides_list):
                 os.append(st[i])
     return tuple(out_shape), [tuple(os) for os in out_strides]
+
+
+def best_axis_order(op_strides, nd) -> list:
+    """NumPy's ``npyiter_find_best_axis_ordering``: iterator dims, fastest first.
+
+    A stable insertion sort by stride magnitude; a pair of dims is compared only by the
+    operands that step along both, and where operands disagree C order wins.
+    """
+    perm = list(range(nd - 1, -1, -1))
+    for i0 in range(1, nd):
+        pos, j0 = i0, perm[i0]
+        for i1 in range(i0 - 1, -1, -1):
+            j1, ambiguous, swap = perm[i1], True, False
+            for st in op_strides:
+                if st[j0] and st[j1]:
+                    if abs(st[j1]) <= abs(st[j0]):
+                        swap = False
+                    elif ambiguous:
+                        swap = True
+                    ambiguous = False
+            if not ambiguous:
+                if not swap:
+                    break
+                pos = i1
+        if pos != i0:
+            perm[pos + 1:i0 + 1] = perm[pos:i0]
+            perm[pos] = j0
+    return perm

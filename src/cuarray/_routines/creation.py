@@ -19,7 +19,7 @@ import numpy
 
 from .._core.dtypes import COMPUTE, check_supported, get_dtype
 from .._core.ndarray import _allocate, _empty, _from_host, _init, _view, ndarray
-from .._core.shape import normalize_shape
+from .._core.shape import best_axis_order, normalize_shape
 from .._engine import copy as _copy
 from .._engine import elementwise as _ew
 
@@ -85,33 +85,12 @@ def iter_strides(shape, operands, itemsize) -> tuple:
     disagree C order wins.  Ufunc results, ``where`` and friends are laid out so.
     """
     nd = len(shape)
-    votes = []
-    for ax in range(nd):
-        col = []
-        for oshape, ostrides in operands:
-            k = ax - (nd - len(oshape))
-            col.append(0 if k < 0 or oshape[k] == 1 else ostrides[k])
-        votes.append(col)
-    perm = list(range(nd - 1, -1, -1))
-    for i0 in range(1, nd):
-        ax0 = perm[i0]
-        ipos = i0
-        for i1 in range(i0 - 1, -1, -1):
-            ambiguous, swap = True, False
-            for s0, s1 in zip(votes[ax0], votes[perm[i1]]):
-                if s0 and s1:
-                    if abs(s1) <= abs(s0):
-                        swap = False
-                    elif ambiguous:
-                        swap = True
-                    ambiguous = False
-            if not ambiguous:
-                if not swap:
-                    break
-                ipos = i1
-        if ipos != i0:
-            perm[ipos + 1:i0 + 1] = perm[ipos:i0]
-            perm[ipos] = ax0
+    op_strides = []
+    for oshape, ostrides in operands:
+        lead = nd - len(oshape)
+        op_strides.append([0 if ax < lead or oshape[ax - lead] == 1 else ostrides[ax - lead]
+                           for ax in range(nd)])
+    perm = best_axis_order(op_strides, nd)
     return _dense_strides(shape, perm, itemsize)
 
 

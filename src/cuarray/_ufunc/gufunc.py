@@ -24,8 +24,8 @@ import numpy
 
 from .._core import ndarray as _nd
 from .._core.dtypes import ctype, is_supported
-from .._core.shape import collapse
-from .ufunc import ufunc
+from .._core.shape import best_axis_order, collapse
+from .ufunc import _span, ufunc
 
 ndarray = _nd.ndarray
 _WEAK = (bool, int, float, complex)
@@ -563,8 +563,8 @@ def out_geometry(lay, ops, itemsize, order) -> tuple:
     if order == "A":
         order = "F" if all(op[2] for op in ops[:lay.nin]) else "C"
     if order == "K":
-        fastest_first = _k_order([_iter_strides(op, lay, i) for i, op in enumerate(ops[:lay.nin])],
-                                 nd)
+        fastest_first = best_axis_order(
+            [_iter_strides(op, lay, i) for i, op in enumerate(ops[:lay.nin])], nd)
     else:
         fastest_first = list(range(nd)) if order == "F" else list(range(nd - 1, -1, -1))
     out_shape, strides, step = [0] * nd, [0] * nd, itemsize
@@ -589,45 +589,6 @@ def _iter_strides(op, lay, i) -> list:
     shape, strides = op[0], op[1]
     return [strides[ax] if ax is not None and ax >= 0 and b != 1 and shape[ax] != 1 else 0
             for ax, b in zip(lay.op_axes[i], lay.iter_shape)]
-
-
-def _k_order(op_strides, nd) -> list:
-    """NumPy's ``npyiter_find_best_axis_ordering``: iterator dims, fastest first.
-
-    A stable insertion sort by stride magnitude; a pair of dims is compared only by the
-    operands that step along both, and where operands disagree C order wins.
-    """
-    perm = list(range(nd - 1, -1, -1))
-    for i0 in range(1, nd):
-        pos, j0 = i0, perm[i0]
-        for i1 in range(i0 - 1, -1, -1):
-            j1, ambiguous, swap = perm[i1], True, False
-            for st in op_strides:
-                if st[j0] and st[j1]:
-                    if abs(st[j1]) <= abs(st[j0]):
-                        swap = False
-                    elif ambiguous:
-                        swap = True
-                    ambiguous = False
-            if not ambiguous:
-                if not swap:
-                    break
-                pos = i1
-        if pos != i0:
-            perm[pos + 1:i0 + 1] = perm[pos:i0]
-            perm[pos] = j0
-    return perm
-
-
-def _span(a):
-    lo = hi = a._ptr
-    for s, st in zip(a._shape, a._strides):
-        if s > 1:
-            if st > 0:
-                hi += (s - 1) * st
-            else:
-                lo += (s - 1) * st
-    return lo, hi + a.dtype.itemsize
 
 
 def _detach(x, out) -> ndarray:

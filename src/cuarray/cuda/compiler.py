@@ -34,7 +34,9 @@ import json
 import os
 import re
 import struct
+import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from .._version import __version__
@@ -283,33 +285,77 @@ _VERSION_MACROS = (("cudart", "cuda_runtime_api.h", "CUDART_VERSION"),
                    ("cccl", "cuda/std/__cccl/version.h", "CCCL_VERSION"))
 
 
-@functools.cache
-def _nvrtc_fingerprint() -> str:
+def _nvrtc_fingerprint(files: list) -> str:
     """Identifies the NVRTC install without loading it (loading costs 10-25 ms on a disk hit)."""
     from cuda.pathfinder import find_nvidia_header_directory
     try:
         header = Path(find_nvidia_header_directory("nvrtc")) / "nvrtc.h"
         st = header.stat()
+        files.append(str(header))
         return f"nvrtc.h={header}:{st.st_size}:{st.st_mtime_ns}"   # an upgrade rewrites it
     except (OSError, TypeError, RuntimeError):
         return "nvrtc=" + ".".join(map(str, nvrtc_version()))
 
 
-@functools.cache
-def _toolchain_fingerprint() -> str:
-    """NVRTC, and the versions of the CUDA runtime and CCCL headers that kernels may include."""
-    parts = [_nvrtc_fingerprint()]
+def _compute_toolchain_fingerprint() -> tuple[str, list]:
+    """(fingerprint, files it was read from): NVRTC, CUDA runtime and CCCL header versions."""
+    files: list = []
+    parts = [_nvrtc_fingerprint(files)]
     dirs = dict(zip(("cccl", "cudart"), (None, None)))
     for d in _system_include_dirs():
         dirs["cccl" if Path(d).name == "cccl" else "cudart"] = d
     for lib, header, macro in _VERSION_MACROS:
         try:
-            text = (Path(dirs[lib]) / header).read_text(errors="replace")
+            path = Path(dirs[lib]) / header
+            text = path.read_text(errors="replace")
+            files.append(str(path))
             m = re.search(rf"#define\s+{macro}\s+(\d+)", text)
             parts.append(f"{lib}={m.group(1) if m else dirs[lib]}")
         except (OSError, TypeError):
             parts.append(f"{lib}=none")
-    return ";".join(parts)
+    return ";".join(parts), files
+
+
+def _stat_key(path: str):
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
+@functools.cache
+def _toolchain_fingerprint() -> str:
+    """The toolchain part of every disk-cache key, memoised on disk.
+
+    Finding the headers needs cuda.pathfinder, whose import alone costs 15-60 ms: a
+    whole warm start otherwise.  The memo (one per Python environment) records the
+    files the fingerprint came from with their size and mtime; while they are
+    unchanged the fingerprint is reused without importing anything.
+    """
+    if not _disk_cache_enabled():
+        return _compute_toolchain_fingerprint()[0]
+    env = "\0".join([sys.prefix, sys.version, os.environ.get("CUDA_HOME", ""),
+                      os.environ.get("CUDA_PATH", ""), *sys.path])
+    memo = Path(get_cache_dir()) / f"toolchain-{hashlib.sha256(env.encode()).hexdigest()[:16]}.json"
+    try:
+        data = json.loads(memo.read_text())
+        if data["files"] and all(_stat_key(f) == k for f, k in zip(data["files"], data["stats"])):
+            return data["fingerprint"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    fingerprint, files = _compute_toolchain_fingerprint()
+    try:
+        record = {"fingerprint": fingerprint, "files": files,
+                  "stats": [_stat_key(f) for f in files]}
+        _write_entry_text(memo, json.dumps(record))
+    except OSError:
+        pass
+    return fingerprint
+
+
+def _write_entry_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
 
 
 def _disk_key(source: str, options: tuple[str, ...], arch: str,
