@@ -23,9 +23,6 @@ MODULES = (arithmetic, comparison, bitwise)
 # Each ufunc once, under its own name (aliases are the same objects).
 UFUNCS = {name: getattr(m, name) for m in MODULES for name in m.__all__
           if getattr(m, name).__name__ == name}
-ALIASES = {"abs": "absolute", "conj": "conjugate", "mod": "remainder", "pow": "power",
-           "true_divide": "divide", "bitwise_invert": "invert", "bitwise_not": "invert",
-           "bitwise_left_shift": "left_shift", "bitwise_right_shift": "right_shift"}
 OURS = set("?bBhHiIlLqQefdFD")
 
 
@@ -95,18 +92,6 @@ def test_spec_matches_numpy(name):
     for ins, _ in numpy_loops(name):
         assert uf._spec.body_for(ins[0]) is not None, (name, ins)
     assert uf.types == [t for t in ref.types if set(t.replace("->", "")) <= OURS]
-
-
-@pytest.mark.parametrize("name", sorted(UFUNCS))
-def test_public_names(name):
-    assert getattr(cuarray, name) is UFUNCS[name]
-    assert isinstance(getattr(cuarray, name), cuarray.ufunc)
-
-
-@pytest.mark.parametrize("alias, name", sorted(ALIASES.items()))
-def test_numpy2_aliases_are_the_same_objects(alias, name):
-    assert getattr(numpy, alias) is getattr(numpy, name)
-    assert getattr(cuarray, alias) is getattr(cuarray, name)
 
 
 def test_no_body_for_kinds_numpy_lacks():

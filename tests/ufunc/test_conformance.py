@@ -11,6 +11,7 @@ import pytest
 
 import cuarray
 from cuarray._core.dtypes import SUPPORTED
+from cuarray._ufunc import namespace
 from cuarray._ufunc.gufunc import gufunc
 from cuarray._ufunc.ufunc import ufunc
 
@@ -18,13 +19,21 @@ from cuarray._ufunc.ufunc import ufunc
 _NUMPY_UFUNCS = sorted(n for n in dir(np) if isinstance(getattr(np, n), np.ufunc))
 
 
+_OUR_CHARS = set("?bBhHiIlLqQefdFD")
+
+
 @pytest.mark.parametrize("name", _NUMPY_UFUNCS)
-def test_every_numpy_ufunc_exists_with_its_arity(name):
+def test_every_numpy_ufunc_exists_with_its_attributes(name):
+    # The one place the public ufunc namespace is checked against NumPy's, aliases included.
     ours = getattr(cuarray, name, None)
     assert ours is not None, f"cuarray.{name} is missing"
     theirs = getattr(np, name)
     assert isinstance(ours, (ufunc, gufunc))
-    assert (ours.nin, ours.nout) == (theirs.nin, theirs.nout)
+    assert ours is getattr(namespace, name)
+    assert (ours.nin, ours.nout, ours.nargs) == (theirs.nin, theirs.nout, theirs.nargs)
+    assert ours.__name__ == theirs.__name__
+    assert ours.identity == theirs.identity
+    assert ours.types == [t for t in theirs.types if set(t.replace("->", "")) <= _OUR_CHARS]
     if theirs.__name__ != name:      # an alias in NumPy is an alias here too
         assert ours is getattr(cuarray, theirs.__name__)
 

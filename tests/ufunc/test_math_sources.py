@@ -16,7 +16,6 @@ import subprocess
 import numpy
 import pytest
 
-import cuarray
 from cuarray._core.dtypes import COMPUTE
 from cuarray._engine.source import Layout, elementwise_source, kernel_name
 from cuarray._ufunc.defs import explog, floating, trig
@@ -29,8 +28,6 @@ MODULES = (explog, trig, floating)
 # Each ufunc once, under its own name (the NumPy 2 aliases are the same objects).
 UFUNCS = {name: getattr(m, name) for m in MODULES for name in m.__all__
           if getattr(m, name).__name__ == name}
-ALIASES = {"acos": "arccos", "acosh": "arccosh", "asin": "arcsin", "asinh": "arcsinh",
-           "atan": "arctan", "atan2": "arctan2", "atanh": "arctanh"}
 # (variant, index, where): contiguous vectorised, contiguous, strided 2-d, a masked store,
 # 64-bit indexing; binary ufuncs also with a scalar operand on either side.
 LAYOUTS = [("vec4", "int", False), ("flat", "int", False), ("nd2", "int", False),
@@ -92,18 +89,6 @@ def test_spec_matches_numpy(name):
         assert uf._spec.body_for(ins[0]) is not None, (name, ins)
     assert uf.types == [t for t in ref.types if all(
         c in "?bBhHiIlLqQefdFD" for c in t.replace("->", ""))]
-
-
-@pytest.mark.parametrize("name", sorted(UFUNCS))
-def test_public_names(name):
-    assert getattr(cuarray, name) is UFUNCS[name]
-    assert isinstance(getattr(cuarray, name), cuarray.ufunc)
-
-
-@pytest.mark.parametrize("alias, name", sorted(ALIASES.items()))
-def test_numpy2_aliases_are_the_same_objects(alias, name):
-    assert getattr(numpy, alias) is getattr(numpy, name)
-    assert getattr(cuarray, alias) is getattr(cuarray, name)
 
 
 def test_complex_loops_only_where_numpy_has_them():
