@@ -161,6 +161,9 @@ from ._routines.logic import isneginf as isneginf
 from ._routines.logic import isposinf as isposinf
 from ._routines.logic import isreal as isreal
 from ._routines.logic import isrealobj as isrealobj
+from ._routines.logic import allclose as allclose
+from ._routines.logic import array_equal as array_equal
+from ._routines.logic import array_equiv as array_equiv
 # Sorting, searching
 from ._routines.searching import where as where
 # Data type routines (NumPy's objects where they never copy a device array)
@@ -266,6 +269,37 @@ from ._routines.manipulation import reshape as reshape
 from ._routines.manipulation import squeeze as squeeze
 from ._routines.manipulation import swapaxes as swapaxes
 from ._routines.manipulation import transpose as transpose
+
+# --- Sums, products, differences; statistics ---------------------------------------
+from ._routines.reductions import sum as sum  # noqa: A004 - NumPy's name
+from ._routines.reductions import prod as prod
+from ._routines.reductions import nansum as nansum
+from ._routines.reductions import nanprod as nanprod
+from ._routines.reductions import max as max  # noqa: A004 - NumPy's name
+from ._routines.reductions import min as min  # noqa: A004 - NumPy's name
+from ._routines.reductions import amax as amax
+from ._routines.reductions import amin as amin
+from ._routines.reductions import nanmax as nanmax
+from ._routines.reductions import nanmin as nanmin
+from ._routines.reductions import ptp as ptp
+from ._routines.reductions import all as all  # noqa: A004 - NumPy's name
+from ._routines.reductions import any as any  # noqa: A004 - NumPy's name
+from ._routines.reductions import count_nonzero as count_nonzero
+from ._routines.reductions import argmax as argmax
+from ._routines.reductions import argmin as argmin
+from ._routines.reductions import nanargmax as nanargmax
+from ._routines.reductions import nanargmin as nanargmin
+from ._routines.statistics import mean as mean
+from ._routines.statistics import var as var
+from ._routines.statistics import std as std
+from ._routines.statistics import nanmean as nanmean
+from ._routines.statistics import nanvar as nanvar
+from ._routines.statistics import nanstd as nanstd
+from ._routines.statistics import average as average
+from ._routines.differences import diff as diff
+from ._routines.differences import ediff1d as ediff1d
+from ._routines.differences import gradient as gradient
+from ._routines.differences import trapezoid as trapezoid
 
 
 def __getattr__(name):

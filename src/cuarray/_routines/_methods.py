@@ -112,3 +112,11 @@ def _overlaps(a, b) -> bool:
 def install() -> None:
     for fn in (copy, astype, fill, __setitem__):
         setattr(ndarray, fn.__name__, fn)
+    from . import reductions as _r, statistics as _s
+    # NumPy's reduction methods take the functions' arguments after ``self``.
+    for name in ("sum", "prod", "max", "min", "all", "any", "argmax", "argmin"):
+        setattr(ndarray, name, getattr(_r, name))
+    for name in ("mean", "var", "std"):
+        setattr(ndarray, name, getattr(_s, name))
+    if hasattr(numpy.ndarray, "ptp"):
+        ndarray.ptp = _r.ptp

@@ -1,6 +1,7 @@
 """Logic functions that are not ufuncs (NumPy reference: "Logic functions").
 
-isclose, isreal, iscomplex, isrealobj, iscomplexobj, isneginf and isposinf.
+isclose, isreal, iscomplex, isrealobj, iscomplexobj, isneginf and isposinf; allclose,
+array_equal and array_equiv (Python bools, as NumPy returns).
 """
 
 from __future__ import annotations
@@ -228,3 +229,78 @@ def isposinf(x, out=None):
 def isneginf(x, out=None):
     """See numpy.isneginf."""
     return _el.apply(_inf_plan(_el.key_of(x, "isneginf"), True), [x], out)
+
+
+# -- array comparisons that reduce to one Python bool ---------------------------------------------
+# NumPy returns Python bools here, so each ends with one synchronising read of a 0-d device
+# result (the only host round trip).  With no device operand NumPy itself answers.
+def _is_device(x) -> bool:
+    from .creation import _holds_device_array, is_device
+    return is_device(x) or isinstance(x, (list, tuple)) and _holds_device_array(x)
+
+
+def _as_device(x):
+    from .creation import asarray
+    return asarray(x)
+
+
+def _all_true(mask) -> bool:
+    from .reductions import all as _all
+    return bool(_all(mask))
+
+
+def allclose(a, b, rtol=1.e-5, atol=1.e-8, equal_nan=False):
+    """See numpy.allclose.
+
+    Differences from NumPy: as for isclose, host arrays (lists, NumPy arrays) beside a
+    device array raise TypeError, and the warning for a non-finite ``rtol``/``atol`` is
+    given only for host values.  With no device operand NumPy answers on the host.
+    """
+    if not any(_is_device(v) for v in (a, b, rtol, atol)):
+        return bool(numpy.allclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return _all_true(isclose(a, b, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    """See numpy.array_equal.
+
+    Host operands (lists, NumPy arrays) compared with a device array are copied to the
+    device first; with no device operand NumPy compares on the host.
+    """
+    if not (_is_device(a1) or _is_device(a2)):
+        return numpy.array_equal(a1, a2, equal_nan=equal_nan)
+    try:
+        a1, a2 = _as_device(a1), _as_device(a2)
+    except (TypeError, ValueError, OverflowError):     # NumPy: operands that do not convert
+        return False
+    if a1.shape != a2.shape:
+        return False
+    from .._ufunc.namespace import equal, isnan, logical_and, logical_or
+    if equal_nan and a1 is a2:
+        return True         # NumPy: NaNs compare equal, so an array equals itself
+    same = equal(a1, a2)
+    if equal_nan and (a1.dtype.kind in "fc" or a2.dtype.kind in "fc"):
+        # NumPy: NaNs in the same places, the rest equal.  Equivalently: every element is
+        # equal or NaN in both.
+        logical_or(same, logical_and(isnan(a1), isnan(a2)), out=same)
+    return _all_true(same)
+
+
+def array_equiv(a1, a2):
+    """See numpy.array_equiv.
+
+    Host operands compared with a device array are copied to the device first; with no
+    device operand NumPy compares on the host.
+    """
+    if not (_is_device(a1) or _is_device(a2)):
+        return numpy.array_equiv(a1, a2)
+    try:
+        a1, a2 = _as_device(a1), _as_device(a2)
+    except (TypeError, ValueError, OverflowError):     # NumPy: operands that do not convert
+        return False
+    try:
+        numpy.broadcast_shapes(a1.shape, a2.shape)
+    except ValueError:
+        return False
+    from .._ufunc.namespace import equal
+    return _all_true(equal(a1, a2))

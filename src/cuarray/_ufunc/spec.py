@@ -45,13 +45,26 @@ class Reduction:
     partial results in the accumulator's compute type (a str, or keyed by the accumulator's
     dtype as ``UfuncSpec.body``); ``identity`` is NumPy's (None: the first element starts);
     ``reorderable``: NumPy reduces over several axes at once (partials may combine in any
-    order), False where it allows one axis only."""
+    order), False where it allows one axis only; ``neutral``: the C++ value of ``acc_t``
+    partial results start from, where NumPy's identity is missing or not neutral for every
+    value (a str, or keyed as ``combine``; None: the identity)."""
     combine: str | Mapping[str, str]
     identity: object = None
     reorderable: bool = True
+    neutral: str | Mapping[str, str] | None = None
 
     def combine_for(self, dt: numpy.dtype) -> str | None:
         return lookup(self.combine, dt)
+
+    def neutral_for(self, dt: numpy.dtype) -> str | None:
+        """The C++ start value of partial results for accumulator dtype ``dt`` (None: the
+        reduction has no parallel form and combines in order from the first element)."""
+        text = lookup(self.neutral, dt)
+        if text is not None:
+            return text
+        if self.identity is None or not self.reorderable:
+            return None
+        return f"acc_t({int(self.identity)})"
 
 
 @dataclasses.dataclass(frozen=True)

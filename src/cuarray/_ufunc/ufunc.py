@@ -487,3 +487,4 @@ def _out_order(order, inputs) -> str:
 
 # The methods outer and at live in their own module, which binds them onto the class.
 from . import methods as _methods  # noqa: E402,F401
+from . import reduce as _reduce  # noqa: E402,F401

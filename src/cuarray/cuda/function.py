@@ -541,6 +541,31 @@ class Function:
                 return None
         return self(grid, block, args)
 
+    def launch_2d(self, grid: tuple, block: tuple, args: tuple) -> None:
+        """``launch_1d`` for 2-D ``grid``/``block`` tuples of ints (>= 1)."""
+        layout = self._layout
+        if layout is not None and len(args) == layout.nargs:
+            packer = layout.packers.get(tuple(map(type, args)))
+            if packer is not None:
+                entry = layout.pool.pop() if layout.pool else layout.new_buffer()
+                try:
+                    packer(entry[0], args)
+                except Exception:
+                    layout.pool.append(entry)
+                    return self(grid, block, args)
+                hstream = current_stream_ptr()
+                if entry[2]:
+                    err = _launch_kernel(self._fn, grid[0], grid[1], 1, block[0], block[1], 1,
+                                         0, hstream, 0, entry[2])[0]
+                else:
+                    err = _launch_kernel(self._fn, grid[0], grid[1], 1, block[0], block[1], 1,
+                                         0, hstream, entry[1], 0)[0]
+                layout.pool.append(entry)
+                if err != _SUCCESS:
+                    _driver.raise_error(err, f"launching kernel {self.name!r}")
+                return None
+        return self(grid, block, args)
+
     def linear_launch(self, size, args, shared_mem=0, block_max_size=128, stream=None,
                       cooperative=False):
         """Launch blocks of ``block_max_size`` threads covering ``size``.  See cupy.RawKernel."""
@@ -633,6 +658,14 @@ class Function:
     max_dynamic_shared_size_bytes = _attribute("max_dynamic_shared_size_bytes", settable=True)
     preferred_shared_memory_carveout = _attribute("preferred_shared_memory_carveout",
                                                   settable=True)
+
+    def max_active_blocks_per_sm(self, block_size: int, dynamic_smem: int = 0) -> int:
+        """How many blocks of ``block_size`` threads fit on one SM of the current device
+        at once (registers, shared memory and thread limits: the driver's occupancy)."""
+        d = _driver.driver()
+        fn = _driver.check(d.cuKernelGetFunction(self._kernel))
+        return int(_driver.check(d.cuOccupancyMaxActiveBlocksPerMultiprocessor(
+            fn, block_size, dynamic_smem)))
 
     @property
     def attributes(self) -> dict[str, int]:

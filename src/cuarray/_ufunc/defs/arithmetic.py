@@ -30,7 +30,9 @@ RuntimeWarning (NumPy gives 0 too); floating-point warnings are not raised."""
 add = ufunc(UfuncSpec(
     name="add", nin=2, nout=1,
     body={"b": "out0 = in0 || in1", "*": "out0 = in0 + in1"},
-    reduce=Reduction(combine={"b": "a || b", "*": "a + b"}, identity=0),
+    # -0.0 is the neutral float sum (0.0 + -0.0 is 0.0): a sum of one -0.0 stays -0.0.
+    reduce=Reduction(combine={"b": "a || b", "*": "a + b"}, identity=0,
+                     neutral={"f": "acc_t(-0.0)", "c": "acc_t(-0.0, -0.0)"}),
     atomic={"b": "or", "iufc": "add"},
 ))
 subtract = ufunc(UfuncSpec(

@@ -95,7 +95,11 @@ def _extremum(name, op, nan_wins):
         name=name, nin=2, nout=1,
         body={k: f"out0 = {e}" for k, e in spell("in0", "in1").items()},
         doc="" if nan_wins else _FMAX_DOC.format(name=name),
-        reduce=Reduction(combine=spell("a", "b"), identity=None),
+        # NumPy has no identity; partial results start from the value every element beats
+        # (a NaN for fmax/fmin: it loses to any number and stays when every element is NaN).
+        reduce=Reduction(combine=spell("a", "b"), identity=None, neutral=(
+            f"cuarray::red::{'lowest' if op == '>' else 'highest'}<acc_t>()" if nan_wins else
+            f"cuarray::red::nan_or_{'lowest' if op == '>' else 'highest'}<acc_t>()")),
         atomic={"b": "or" if op == ">" else "and", "iu": "max" if op == ">" else "min"},
     ))
 
