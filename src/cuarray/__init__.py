@@ -270,37 +270,6 @@ from ._routines.manipulation import squeeze as squeeze
 from ._routines.manipulation import swapaxes as swapaxes
 from ._routines.manipulation import transpose as transpose
 
-# --- Sums, products, differences; statistics ---------------------------------------
-from ._routines.reductions import sum as sum  # noqa: A004 - NumPy's name
-from ._routines.reductions import prod as prod
-from ._routines.reductions import nansum as nansum
-from ._routines.reductions import nanprod as nanprod
-from ._routines.reductions import max as max  # noqa: A004 - NumPy's name
-from ._routines.reductions import min as min  # noqa: A004 - NumPy's name
-from ._routines.reductions import amax as amax
-from ._routines.reductions import amin as amin
-from ._routines.reductions import nanmax as nanmax
-from ._routines.reductions import nanmin as nanmin
-from ._routines.reductions import ptp as ptp
-from ._routines.reductions import all as all  # noqa: A004 - NumPy's name
-from ._routines.reductions import any as any  # noqa: A004 - NumPy's name
-from ._routines.reductions import count_nonzero as count_nonzero
-from ._routines.reductions import argmax as argmax
-from ._routines.reductions import argmin as argmin
-from ._routines.reductions import nanargmax as nanargmax
-from ._routines.reductions import nanargmin as nanargmin
-from ._routines.statistics import mean as mean
-from ._routines.statistics import var as var
-from ._routines.statistics import std as std
-from ._routines.statistics import nanmean as nanmean
-from ._routines.statistics import nanvar as nanvar
-from ._routines.statistics import nanstd as nanstd
-from ._routines.statistics import average as average
-from ._routines.differences import diff as diff
-from ._routines.differences import ediff1d as ediff1d
-from ._routines.differences import gradient as gradient
-from ._routines.differences import trapezoid as trapezoid
-
 
 def __getattr__(name):
     # Subpackages that are heavy or optional load on first use, keeping
@@ -323,6 +292,28 @@ _LAZY_NAMES = {
     "get_default_memory_pool": "cuda.memory",
     "get_default_pinned_memory_pool": "cuda.pinned_memory",
 }
+
+# --- Chapters loaded on first use (each needs kernels of its own) -------------------------
+# Sums, products, differences; statistics; cumulative operations.  ``__getattr__`` imports
+# the module on first access and caches the name here.
+_LAZY_ROUTINES = {
+    'reductions': (
+        'sum', 'prod', 'nansum', 'nanprod', 'max', 'min', 'amax', 'amin', 'nanmax',
+        'nanmin', 'ptp', 'all', 'any', 'count_nonzero', 'argmax', 'argmin', 'nanargmax',
+        'nanargmin',
+    ),
+    'statistics': (
+        'mean', 'var', 'std', 'nanmean', 'nanvar', 'nanstd', 'average',
+    ),
+    'cumulative': (
+        'cumsum', 'cumprod', 'nancumsum', 'nancumprod', 'cumulative_sum', 'cumulative_prod',
+    ),
+    'differences': (
+        'diff', 'ediff1d', 'gradient', 'trapezoid',
+    ),
+}
+_LAZY_NAMES.update({name: f"_routines.{module}" for module, names in _LAZY_ROUTINES.items()
+                    for name in names})
 
 # --- Methods and operators that need kernels, attached to ndarray -----------------------
 from ._routines import _methods as _methods  # noqa: E402

@@ -29,7 +29,7 @@ BINARY = sorted({u.__name__: u for u in vars(namespace).values()
 def compile_first(op, in_storage, in_compute, out_storage, variant="t", kd=1, rd=1,
                   init=False, index="int"):
     kinds = ("a",) * op.nin
-    lay = rs.Layout(kinds, variant, kd, rd, index, init)
+    lay = rs.Layout(kinds, variant, kd, rd, index, init, op.step is not None)
     out_c = COMPUTE.get(out_storage, out_storage)
     name = rs.kernel_name(op.name, in_storage + (out_storage,), variant)
     src = rs.reduction_source(name, op, in_storage, in_compute, out_storage, out_c, lay)

@@ -497,9 +497,10 @@ def test_error_cause_is_chained():
 # --- Dtype groups and tolerances ------------------------------------------------
 def _numpy_names(kind):
     # Every canonical dtype NumPy has of `kind`, except the platform-specific
-    # long double types that GPUs do not have.
+    # long double types that GPUs do not have.  Types other packages register with
+    # NumPy (ml_dtypes' float8 kinds, once JAX is imported) are not NumPy's.
     long = {np.dtype(np.longdouble).name, np.dtype(np.clongdouble).name}
-    names = {np.dtype(t).name for t in np.sctypeDict.values()}
+    names = {np.dtype(t).name for t in np.sctypeDict.values() if t.__module__ == "numpy"}
     return {n for n in names if np.dtype(n).kind == kind and n not in long}
 
 

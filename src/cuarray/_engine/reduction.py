@@ -93,7 +93,10 @@ def _plan(op, kinds, arrays, out, shape, axes, init, dts) -> _Plan:
     big = max([n_keep * 2, n_red * 2] + [_span(kshape, s) + _span(rshape, r)
                                          for s, r in zip(kst, rst)])
     index = "int" if big < INT32_LIMIT else "long long"
-    layout = _src.Layout(tuple(kinds), variant, len(kshape), len(rshape), index, init)
+    # op.step needs each thread to meet its elements in index order: the logical strides
+    # of the (stride-sorted) reduced dims must still be in C order.
+    step = op.step is not None and (not op.index or list(rst[-1]) == sorted(rst[-1], reverse=True))
+    layout = _src.Layout(tuple(kinds), variant, len(kshape), len(rshape), index, init, step)
     p.fn = _kernel("first", op, *dts, layout)
     p.dims = list(kshape) + list(rshape)
     for s in kst + rst:
@@ -105,7 +108,7 @@ def _plan(op, kinds, arrays, out, shape, axes, init, dts) -> _Plan:
     if (variant == "b" and len(arrays) == 1 and len(rshape) == 1 and rst[0][0] == itemsize
             and 16 // itemsize > 1 and all(t % 16 == 0 for t in kst[0])):
         n = 16 // itemsize
-        vlay = _src.Layout(tuple(kinds), f"bv{n}", len(kshape), 1, index, init)
+        vlay = _src.Layout(tuple(kinds), f"bv{n}", len(kshape), 1, index, init, step)
         p.vec_fn = _kernel("first", op, *dts, vlay)
         p.vec_chunk = n
         p.vec_grid = (n_keep, _splits(p.vec_fn, "b", n_keep, n_red // n * _src.UNROLL))

@@ -55,6 +55,9 @@ class ReductionOp:
     #: The C++ type ``map`` returns and ``reduce``'s ``b`` takes: the accumulator, except for
     #: ordered reductions, whose elements keep their own loop type (NumPy's ``ldexp``).
     elem: str = "acc_t"
+    #: A cheaper ``reduce`` for a thread's running result and its next element, valid when
+    #: ``b`` comes after every element of ``a`` in index order (None: ``reduce``).
+    step: str | None = None
 
     @property
     def sequential(self) -> bool:
@@ -73,13 +76,14 @@ class Layout:
     rd: int
     index: str
     init: bool = False
+    step: bool = False      # threads meet their elements in index order: use ``op.step``
 
 
 def kernel_name(op_name, dtypes, variant) -> str:
     return f"cuarray_reduce_{op_name}__{'_'.join(d.name for d in dtypes)}__{variant}"
 
 
-def _prologue(op: ReductionOp, in_compute, out_compute, all_dtypes) -> str:
+def _prologue(op: ReductionOp, in_compute, out_compute, all_dtypes, step=False) -> str:
     lines = [includes(all_dtypes).rstrip(), "#include <cuarray/reduce.cuh>"]
     lines += [f"typedef {ctype(c)} in{k}_type;" for k, c in enumerate(in_compute)]
     lines.append(f"typedef {ctype(out_compute)} out0_type;")
@@ -90,7 +94,9 @@ def _prologue(op: ReductionOp, in_compute, out_compute, all_dtypes) -> str:
     lines.append("struct r_op {\n"
                  f"  static __device__ __forceinline__ acc_t identity() {{ return {ident}; }}\n"
                  "  static __device__ __forceinline__ acc_t reduce(const acc_t& a, const elem_t& b)"
-                 f" {{ return {op.reduce}; }}\n}};")
+                 f" {{ return {op.reduce}; }}\n"
+                 "  static __device__ __forceinline__ acc_t step(const acc_t& a, const elem_t& b)"
+                 f" {{ return {op.step if step and op.step else op.reduce}; }}\n}};")
     params = ", ".join(f"in{k}_type in{k}" for k in range(op.nin))
     lines.append(f"__device__ __forceinline__ elem_t r_map({params}{', ' if params else ''}"
                  f"long long _j) {{ (void)_j; return {op.map}; }}")
@@ -197,10 +203,10 @@ class _Builder:
         lines = [f"{{ {self.idx} _j = {start};",
                  f"  for (; _j + {u - 1} * ({step}) < {end}; _j += {u} * ({step})) {{",
                  f"    const elem_t {vs};"]
-        lines += [f"    acc = r_op::reduce(acc, v{q});" for q in range(u)]
+        lines += [f"    acc = r_op::step(acc, v{q});" for q in range(u)]
         return lines + ["  }",
                         f"  for (; _j < {end}; _j += {step}) "
-                        f"acc = r_op::reduce(acc, {self.element('_j')});", "}"]
+                        f"acc = r_op::step(acc, {self.element('_j')});", "}"]
 
     def chunk_bounds(self) -> list:
         idx = self.idx
@@ -260,7 +266,7 @@ class _Builder:
         else:
             lines += ["  acc_t acc = r_op::identity();",
                       f"  #pragma unroll\n  for (int _e = 0; _e < {r}; ++_e) "
-                      f"acc = r_op::reduce(acc, {element});"]
+                      f"acc = r_op::step(acc, {element});"]
             if self.lay.init:
                 lines.append("  acc = r_op::reduce(r_init, acc);")
         lines.append(f"  const {idx} k_out0 = (row0 + _t) * kst_out0_0;")
@@ -329,13 +335,13 @@ class _Builder:
                   f"  const {vt} " + ", ".join(f"x{q} = pv[jv + {q} * step]" for q in range(UNROLL))
                   + ";"]
         for q in range(UNROLL):
-            lines.append(f"  #pragma unroll\n  for (int e = 0; e < {n}; ++e) acc = r_op::reduce(acc, "
+            lines.append(f"  #pragma unroll\n  for (int e = 0; e < {n}; ++e) acc = r_op::step(acc, "
                          f"{mapped(f'x{q}.v[e]', f'(jv + {q} * step) * {n} + e')});")
         lines += ["}", "for (; jv < jv1; jv += step) {", f"  const {vt} x = pv[jv];",
-                  f"  #pragma unroll\n  for (int e = 0; e < {n}; ++e) acc = r_op::reduce(acc, "
+                  f"  #pragma unroll\n  for (int e = 0; e < {n}; ++e) acc = r_op::step(acc, "
                   f"{mapped('x.v[e]', f'jv * {n} + e')});", "}"]
         lines += [f"if (blockIdx.y == 0) for ({idx} _j = jv1 * {n} + threadIdx.x; _j < n_red; "
-                  f"_j += {BLOCK}) acc = r_op::reduce(acc, {self.element('_j')});"]
+                  f"_j += {BLOCK}) acc = r_op::step(acc, {self.element('_j')});"]
         lines += [f"acc = cuarray::red::block_reduce<{BLOCK}, r_op>(acc);", "if (threadIdx.x == 0) {"]
         return lines + ["  " + x for x in self.store("acc", "ox")] + ["}"]
 
@@ -344,7 +350,7 @@ def reduction_source(name, op, in_storage, in_compute, out_storage, out_compute,
     """The source of one first-pass kernel named ``name``."""
     b = _Builder(op, in_storage, in_compute, out_storage, out_compute, layout)
     dts = list(in_storage) + list(in_compute) + [out_storage, out_compute]
-    return (_prologue(op, in_compute, out_compute, dts)
+    return (_prologue(op, in_compute, out_compute, dts, layout.step)
             + f'extern "C" __global__ void __launch_bounds__({BLOCK}) {name}('
             + ", ".join(b.params()) + ")\n{\n"
             + "\n".join("  " + x for x in b.body()) + "\n}\n")

@@ -13,6 +13,7 @@ import numpy
 from .._core import indexing as _indexing
 from .._core.dtypes import get_dtype
 from .._core.ndarray import _empty, _from_host, ndarray
+from .. import _lazy
 from .._engine import copy as _copy
 
 
@@ -112,11 +113,13 @@ def _overlaps(a, b) -> bool:
 def install() -> None:
     for fn in (copy, astype, fill, __setitem__):
         setattr(ndarray, fn.__name__, fn)
-    from . import reductions as _r, statistics as _s
-    # NumPy's reduction methods take the functions' arguments after ``self``.
-    for name in ("sum", "prod", "max", "min", "all", "any", "argmax", "argmin"):
-        setattr(ndarray, name, getattr(_r, name))
-    for name in ("mean", "var", "std"):
-        setattr(ndarray, name, getattr(_s, name))
+    # Methods whose chapters load on first use (NumPy's methods take the functions'
+    # arguments after ``self``).
+    for names, module in (
+            (("sum", "prod", "max", "min", "all", "any", "argmax", "argmin"), "reductions"),
+            (("mean", "var", "std"), "statistics"),
+            (("cumsum", "cumprod"), "cumulative")):
+        for name in names:
+            _lazy.method(ndarray, name, f"cuarray._routines.{module}")
     if hasattr(numpy.ndarray, "ptp"):
-        ndarray.ptp = _r.ptp
+        _lazy.method(ndarray, "ptp", "cuarray._routines.reductions")

@@ -162,6 +162,7 @@ def _arg_op(a, best: str, nan_skip: bool) -> tuple:
         else:
             better = f"x {'>' if best == 'max' else '<'} y"
         start = "lowest" if best == "max" else "highest"
+        lam = f"[]({t} x, {t} y) {{ return {better}; }}"
         mapped = "acc_t{in0, _j}"
         if nan_skip:
             mapped = f"(cuarray::red::is_nan(in0) ? r_op::identity() : {mapped})"
@@ -170,9 +171,8 @@ def _arg_op(a, best: str, nan_skip: bool) -> tuple:
             name=("nanarg" if nan_skip else "arg") + best, nin=1, acc=f"cuarray::red::arg<{t}>",
             acc_itemsize=size, identity=f"acc_t{{cuarray::red::{start}<{t}>(), "
                                         "0x7fffffffffffffffLL}",
-            map=mapped, reduce=f"cuarray::red::arg_pick(a, b, []({t} x, {t} y) {{ return "
-                               f"{better}; }})",
-            post="out0 = a.i", index=True)
+            map=mapped, reduce=f"cuarray::red::arg_pick(a, b, {lam})",
+            step=f"cuarray::red::arg_step(a, b, {lam})", post="out0 = a.i", index=True)
     return _op(("arg", best, nan_skip, c), make), c
 
 

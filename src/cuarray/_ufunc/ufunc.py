@@ -487,4 +487,8 @@ def _out_order(order, inputs) -> str:
 
 # The methods outer and at live in their own module, which binds them onto the class.
 from . import methods as _methods  # noqa: E402,F401
-from . import reduce as _reduce  # noqa: E402,F401
+# reduce, reduceat and accumulate load their engines on first use (a cheap import).
+from .. import _lazy  # noqa: E402
+_lazy.method(ufunc, "reduce", "cuarray._ufunc.reduce")
+_lazy.method(ufunc, "reduceat", "cuarray._ufunc.reduce")
+_lazy.method(ufunc, "accumulate", "cuarray._ufunc.accumulate")

@@ -149,6 +149,16 @@ __device__ __forceinline__ arg<T> arg_pick(const arg<T>& a, const arg<T>& b, Les
   return a.i <= b.i ? a : b;
 }
 
+// arg_pick for a thread's own running result ``a`` and its next element ``b``, whose
+// index is higher than all of a's (a thread walks its elements in index order): ties
+// and NaNs resolve without comparing indices, except against the start value.
+template <typename T, typename Less>
+__device__ __forceinline__ arg<T> arg_step(const arg<T>& a, const arg<T>& b, Less better) {
+  if (b.i < a.i) return arg_pick(a, b, better);     // a is still the start value
+  if (is_nan(a.v)) return a;
+  return (is_nan(b.v) || better(b.v, a.v)) ? b : a;
+}
+
 }  // namespace red
 }  // namespace cuarray
 
