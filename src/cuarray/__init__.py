@@ -166,6 +166,7 @@ from ._routines.logic import array_equal as array_equal
 from ._routines.logic import array_equiv as array_equiv
 # Sorting, searching
 from ._routines.searching import where as where
+# Indexing routines
 # Data type routines (NumPy's objects where they never copy a device array)
 from ._routines.dtypes import can_cast as can_cast
 from ._routines.dtypes import common_type as common_type
@@ -269,6 +270,18 @@ from ._routines.manipulation import reshape as reshape
 from ._routines.manipulation import squeeze as squeeze
 from ._routines.manipulation import swapaxes as swapaxes
 from ._routines.manipulation import transpose as transpose
+from ._routines.manipulation import permute_dims as permute_dims
+from ._routines.manipulation import moveaxis as moveaxis
+from ._routines.manipulation import rollaxis as rollaxis
+from ._routines.manipulation import expand_dims as expand_dims
+from ._routines.manipulation import broadcast_arrays as broadcast_arrays
+from ._routines.manipulation import broadcast_shapes as broadcast_shapes
+from ._routines.manipulation import atleast_1d as atleast_1d
+from ._routines.manipulation import atleast_2d as atleast_2d
+from ._routines.manipulation import atleast_3d as atleast_3d
+from ._routines.manipulation import copyto as copyto
+from ._routines.manipulation import require as require
+from ._routines.manipulation import asarray_chkfinite as asarray_chkfinite
 
 
 def __getattr__(name):
@@ -285,7 +298,9 @@ def __getattr__(name):
     raise AttributeError(f"module 'cuarray' has no attribute {name!r}")
 
 
-_LAZY_SUBMODULES = frozenset({"cuda", "profiler", "testing"})
+import numpy as _np_module  # noqa: E402
+
+_LAZY_SUBMODULES = frozenset({"cuda", "lib", "profiler", "testing"})
 
 # --- Memory management (CuPy's top-level names) --------------------------------------
 _LAZY_NAMES = {
@@ -293,9 +308,11 @@ _LAZY_NAMES = {
     "get_default_pinned_memory_pool": "cuda.pinned_memory",
 }
 
+
 # --- Chapters loaded on first use (each needs kernels of its own) -------------------------
-# Sums, products, differences; statistics; cumulative operations.  ``__getattr__`` imports
-# the module on first access and caches the name here.
+# Sums, products, differences; statistics; cumulative operations; joining, tiling,
+# rearranging and padding arrays; indexing routines.  ``__getattr__`` imports the module
+# on first access and caches the name here.
 _LAZY_ROUTINES = {
     'reductions': (
         'sum', 'prod', 'nansum', 'nanprod', 'max', 'min', 'amax', 'amin', 'nanmax',
@@ -311,7 +328,31 @@ _LAZY_ROUTINES = {
     'differences': (
         'diff', 'ediff1d', 'gradient', 'trapezoid',
     ),
+    'joining': (
+        'concatenate', 'concat', 'stack', 'vstack', 'hstack', 'dstack', 'column_stack',
+        'block', 'split', 'array_split', 'hsplit', 'vsplit', 'dsplit', 'unstack',
+    ),
+    'tiling': (
+        'tile', 'repeat', 'resize', 'insert', 'delete', 'append', 'trim_zeros',
+    ),
+    'rearranging': (
+        'flip', 'fliplr', 'flipud', 'roll', 'rot90',
+    ),
+    'padding': (
+        'pad',
+    ),
+    'indexing': (
+        'take', 'take_along_axis', 'put', 'put_along_axis', 'place', 'putmask', 'choose',
+        'compress', 'select', 'extract', 'nonzero', 'argwhere', 'flatnonzero', 'diagonal',
+    ),
+    'index_tricks': (
+        'ix_', 'ravel_multi_index', 'unravel_index', 'diag_indices', 'diag_indices_from',
+        'tril_indices', 'tril_indices_from', 'triu_indices', 'triu_indices_from',
+        'mask_indices', 'fill_diagonal',
+    ),
 }
+if hasattr(_np_module, "row_stack"):        # deprecated in NumPy 2.0; gone later
+    _LAZY_ROUTINES["joining"] += ("row_stack",)
 _LAZY_NAMES.update({name: f"_routines.{module}" for module, names in _LAZY_ROUTINES.items()
                     for name in names})
 

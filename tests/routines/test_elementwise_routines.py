@@ -279,8 +279,11 @@ def test_where_layouts(xp, layout):
     return xp.where(c, x, y)
 
 
-def test_where_one_argument_is_not_implemented():
-    with pytest.raises(NotImplementedError, match="nonzero"):
+def test_where_one_argument_is_nonzero():
+    # where(condition) is nonzero(condition): NumPy refuses 0-d conditions (before any kernel)
+    with pytest.raises(ValueError, match="nonzero on 0d arrays"):
+        np.where(True)
+    with pytest.raises(ValueError, match="nonzero on 0d arrays"):
         cuarray.where(True)
 
 

@@ -236,10 +236,17 @@ class ndarray:
             order = "F" if self._f and not self._c else "C"
         return self.copy(order=order).reshape((self.size,), order=order)
 
-    # -- basic indexing ---------------------------------------------------------------------------
+    # -- indexing ---------------------------------------------------------------------------------
     def __getitem__(self, key):
-        from .indexing import basic_view
-        return basic_view(self, key)
+        """Basic keys give views; integer arrays and boolean masks copy (NumPy's rules).
+
+        Differences from NumPy: device index arrays are bounds-checked on the device at
+        the cost of one stream synchronisation, and a boolean mask's result size is read
+        back from the device (another); host index arrays (lists, NumPy arrays) are
+        checked on the host.
+        """
+        from .indexing import getitem
+        return getitem(self, key)
 
     # -- host transfers -----------------------------------------------------------------------
     def get(self, stream=None, order="C", out=None, blocking=True) -> numpy.ndarray:

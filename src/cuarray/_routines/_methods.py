@@ -12,7 +12,7 @@ import numpy
 
 from .._core import indexing as _indexing
 from .._core.dtypes import get_dtype
-from .._core.ndarray import _empty, _from_host, ndarray
+from .._core.ndarray import _empty, _from_host, _view, ndarray
 from .. import _lazy
 from .._engine import copy as _copy
 
@@ -74,8 +74,23 @@ def _scalar(value, dt):
 
 
 def __setitem__(self, key, value):
-    """Basic indexing assignment; values broadcast and cast as NumPy's do."""
+    """``self[key] = value``; values broadcast and cast as NumPy's do.  See numpy.ndarray.
+
+    Differences from NumPy: where an advanced index selects an element more than once
+    (``a[[0, 0]] = [1, 2]``), NumPy leaves the result unspecified; here the writes run
+    concurrently and an arbitrary one wins.  Device index arrays are bounds-checked on
+    the device, which costs one stream synchronisation (see cuarray._routines._subscript).
+    """
     view = _indexing.basic_view(self, key)
+    if view is None:
+        from . import _subscript        # advanced indexing loads its kernels on first use
+        _subscript.setitem(self, key, value)
+        return
+    if not isinstance(value, (bool, int, float, complex, numpy.generic)):
+        from . import _subscript
+        single = not view._shape and not (key is Ellipsis or isinstance(key, tuple) and
+                                          any(k is Ellipsis for k in key))
+        _subscript.check_view_value(value, view.ndim, single)
     if isinstance(value, ndarray):
         src = value
     elif isinstance(value, (bool, int, float, complex, numpy.generic)):
@@ -92,13 +107,23 @@ def __setitem__(self, key, value):
         if host.dtype != self.dtype:
             host = host.astype(self.dtype)
         src = _from_host(host)
+    fresh = src is not value
+    if len(src._shape) > len(view._shape) and src._shape[0] == 1:
+        src = _strip_leading_ones(src, len(view._shape))     # NumPy drops them too
     if numpy.broadcast_shapes(src._shape, view._shape) != view._shape:
         raise ValueError(f"could not broadcast input array from shape {src._shape} into shape "
                          f"{view._shape}")
-    if src is not value or not _overlaps(src, view):
+    if fresh or not _overlaps(src, view):
         _copy.copy_into(view, src)
     else:
         _copy.copy_into(view, src.copy())
+
+
+def _strip_leading_ones(src, ndim):
+    shape, strides = src._shape, src._strides
+    while len(shape) > ndim and shape[0] == 1:
+        shape, strides = shape[1:], strides[1:]
+    return _view(src, shape, strides, src.dtype, src._ptr)
 
 
 def _overlaps(a, b) -> bool:
@@ -113,13 +138,33 @@ def _overlaps(a, b) -> bool:
 def install() -> None:
     for fn in (copy, astype, fill, __setitem__):
         setattr(ndarray, fn.__name__, fn)
+    _indexing.set_advanced(_advanced_getitem)       # ndarray.__getitem__'s advanced keys
     # Methods whose chapters load on first use (NumPy's methods take the functions'
     # arguments after ``self``).
     for names, module in (
             (("sum", "prod", "max", "min", "all", "any", "argmax", "argmin"), "reductions"),
             (("mean", "var", "std"), "statistics"),
-            (("cumsum", "cumprod"), "cumulative")):
+            (("cumsum", "cumprod"), "cumulative"),
+            (("flatten", "ravel"), "manipulation")):
         for name in names:
             _lazy.method(ndarray, name, f"cuarray._routines.{module}")
     if hasattr(numpy.ndarray, "ptp"):
         _lazy.method(ndarray, "ptp", "cuarray._routines.reductions")
+    _lazy.method(ndarray, "resize", "cuarray._routines.tiling", "resize_inplace")
+    for name in ("nonzero", "take", "put", "choose", "diagonal"):
+        _lazy.method(ndarray, name, "cuarray._routines.indexing")
+    _lazy.method(ndarray, "compress", "cuarray._routines.indexing", "compress_method")
+    _lazy.method(ndarray, "repeat", "cuarray._routines._methods", "_repeat_method")
+
+
+def _advanced_getitem(a, key):
+    """Loads advanced indexing on first use, then hands it the key."""
+    from . import _subscript
+    _indexing.set_advanced(_subscript.getitem)
+    return _subscript.getitem(a, key)
+
+
+def _repeat_method(self, repeats, axis=None):
+    """See numpy.ndarray.repeat."""
+    from .tiling import repeat
+    return repeat(self, repeats, axis)

@@ -1,7 +1,6 @@
 """Searching (NumPy reference: "Sorting, searching, and counting"): where.
 
-The one-argument ``where(condition)`` is ``nonzero(condition)``, which needs a
-device-wide scan; it comes with the scan engine.
+The one-argument ``where(condition)`` is ``nonzero(condition)`` (``indexing.py``).
 """
 
 from __future__ import annotations
@@ -87,13 +86,12 @@ def _result_operand(v, dt):
 def where(condition, x=_NoValue, y=_NoValue, /):
     """See numpy.where.
 
-    Differences from NumPy: ``where(condition)`` (the same as ``nonzero(condition)``) is
-    not implemented yet.
+    Differences from NumPy: ``where(condition)`` (``nonzero(condition)``) reads the number
+    of non-zero elements back from the device (a synchronisation).
     """
     if x is _NoValue and y is _NoValue:
-        raise NotImplementedError(
-            "cuarray.where(condition) with one argument is nonzero(condition), which needs a "
-            "device-wide scan and is not implemented yet; where(condition, x, y) is")
+        from .indexing import nonzero
+        return nonzero(condition)
     if x is _NoValue or y is _NoValue:
         raise ValueError("either both or neither of x and y should be given")
     for v, name in ((condition, "condition"), (x, "x"), (y, "y")):
