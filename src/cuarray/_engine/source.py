@@ -235,14 +235,16 @@ def _tiled_loop(staged, arrays, compute, idx: str) -> str:
               f"  const {idx} ntiles = tiles1 * ((shape0 + {TILE - 1}) / {TILE});",
               f"  for ({idx} _t = blockIdx.x; _t < ntiles; _t += gridDim.x) {{",
               f"    const {idx} r0 = (_t / tiles1) * {TILE}, c0 = (_t % tiles1) * {TILE};",
-              f"    for (int _j = threadIdx.y; _j < {TILE}; _j += blockDim.y) {{",
+              "    #pragma unroll",
+              f"    for (int _j = threadIdx.y; _j < {TILE}; _j += {TILE_ROWS}) {{",
               f"      const {idx} _r = r0 + threadIdx.x, _c = c0 + _j;",
               "      if (_r < shape0 && _c < shape1) {"]
     for r, k, s in arrays:
         if r == "in" and k in staged:
             lines.append(f"        t_in{k}[_j][threadIdx.x] = {addr(r, k, s, '_r', '_c')};")
     lines += ["      }", "    }", "    __syncthreads();",
-              f"    for (int _j = threadIdx.y; _j < {TILE}; _j += blockDim.y) {{",
+              "    #pragma unroll",
+              f"    for (int _j = threadIdx.y; _j < {TILE}; _j += {TILE_ROWS}) {{",
               f"      const {idx} _r = r0 + _j, _c = c0 + threadIdx.x;",
               f"      const {idx} _i = _r * shape1 + _c;",
               "      (void)_i;",
