@@ -245,23 +245,6 @@ from ._routines.creation import astype as astype
 from ._routines.creation import frombuffer as frombuffer
 from ._routines.creation import fromiter as fromiter
 from ._routines.creation import fromstring as fromstring
-from ._routines.ranges import arange as arange
-from ._routines.ranges import linspace as linspace
-from ._routines.ranges import logspace as logspace
-from ._routines.ranges import geomspace as geomspace
-from ._routines.ranges import meshgrid as meshgrid
-from ._routines.ranges import mgrid as mgrid
-from ._routines.ranges import ogrid as ogrid
-from ._routines.ranges import indices as indices
-from ._routines.ranges import fromfunction as fromfunction
-from ._routines.matrices import eye as eye
-from ._routines.matrices import identity as identity
-from ._routines.matrices import diag as diag
-from ._routines.matrices import diagflat as diagflat
-from ._routines.matrices import tri as tri
-from ._routines.matrices import tril as tril
-from ._routines.matrices import triu as triu
-from ._routines.matrices import vander as vander
 
 # --- Array manipulation routines -------------------------------------------------
 from ._routines.manipulation import broadcast_to as broadcast_to
@@ -310,10 +293,17 @@ _LAZY_NAMES = {
 
 
 # --- Chapters loaded on first use (each needs kernels of its own) -------------------------
-# Sums, products, differences; statistics; cumulative operations; joining, tiling,
-# rearranging and padding arrays; indexing routines.  ``__getattr__`` imports the module
-# on first access and caches the name here.
+# Ranges and matrices; sums, products, differences; statistics; cumulative operations;
+# joining, tiling, rearranging and padding arrays; indexing routines.  ``__getattr__``
+# imports the module on first access and caches the name here.
 _LAZY_ROUTINES = {
+    'ranges': (
+        'arange', 'linspace', 'logspace', 'geomspace', 'meshgrid', 'mgrid', 'ogrid',
+        'indices', 'fromfunction',
+    ),
+    'matrices': (
+        'eye', 'identity', 'diag', 'diagflat', 'tri', 'tril', 'triu', 'vander',
+    ),
     'reductions': (
         'sum', 'prod', 'nansum', 'nanprod', 'max', 'min', 'amax', 'amin', 'nanmax',
         'nanmin', 'ptp', 'all', 'any', 'count_nonzero', 'argmax', 'argmin', 'nanargmax',
