@@ -1,25 +1,13 @@
 """Rows per block of the staged short-row reduction, timed on sums over the last axis of
 (10^6, 7) and (10^7, 2) float32, beside CuPy.
 
-Run on a GPU machine: ``python3 benchmarks/probes/short_rows.py``.
+Run on a GPU machine: ``python3 -m benchmarks.probes.short_rows``.
 """
 import cuarray as cp
+from benchmarks.probes._events import median_ms
 from cuarray._engine import reduction as red
 
 
-def t(lib, fn, reps=30):
-    s, e = lib.cuda.Event(), lib.cuda.Event()
-    for _ in range(5):
-        fn()
-    ts = []
-    for _ in range(reps):
-        s.record()
-        fn()
-        e.record()
-        e.synchronize()
-        ts.append(lib.cuda.get_elapsed_time(s, e))
-    ts.sort()
-    return ts[len(ts) // 2]
 
 
 orig = red._staged_rows
@@ -29,7 +17,7 @@ try:
     import cupy
     for s in shapes:
         b = cupy.ones(s, dtype=cupy.float32)
-        print("cupy", s, round(t(cupy, lambda: b.sum(axis=-1)), 4))
+        print("cupy", s, round(median_ms(cupy, lambda: b.sum(axis=-1)), 4))
 except ImportError:
     pass
 for rows in (None, 256, 512, 1024, 2048, 0):
@@ -42,5 +30,5 @@ for rows in (None, 256, 512, 1024, 2048, 0):
     for s, a in zip(shapes, arrays):
         if rows and rows * s[1] * 4 > 32768:
             continue
-        print(rows, s, round(t(cp, lambda: a.sum(axis=-1)), 4))
+        print(rows, s, round(median_ms(cp, lambda: a.sum(axis=-1)), 4))
 red._staged_rows = orig

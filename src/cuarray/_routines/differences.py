@@ -143,38 +143,12 @@ def _check_concatenate(parts, axis) -> None:
 
 
 def concatenate_strides(shape, operands, itemsize) -> tuple:
-    """Strides of numpy.concatenate's result: dense, with the axes in the order the operands'
-    strides agree on (PyArray_CreateMultiSortedStridePerm: a stable insertion sort, largest
-    |stride| first; only operands longer than 1 on both axes vote; C order wins conflicts).
+    """Strides of numpy.concatenate's result (see ``joining.multi_sorted_strides``).
 
     ``operands``: (shape, strides) of each input, all of ``len(shape)`` dimensions.
     """
-    nd = len(shape)
-    perm = list(range(nd))
-    for i0 in range(1, nd):
-        pos, j0 = i0, perm[i0]
-        for i1 in range(i0 - 1, -1, -1):
-            j1, ambiguous, swap = perm[i1], True, False
-            for oshape, ostrides in operands:
-                if oshape[j0] != 1 and oshape[j1] != 1:
-                    if abs(ostrides[j0]) <= abs(ostrides[j1]):
-                        swap = False
-                    elif ambiguous:
-                        swap = True
-                    ambiguous = False
-            if not ambiguous:
-                if not swap:
-                    break
-                pos = i1
-        if pos != i0:
-            perm[pos + 1:i0 + 1] = perm[pos:i0]
-            perm[pos] = j0
-    strides = [0] * nd
-    step = itemsize
-    for ax in reversed(perm):
-        strides[ax] = step
-        step *= max(shape[ax], 1)
-    return tuple(strides)
+    from .joining import multi_sorted_strides
+    return multi_sorted_strides(operands, shape, itemsize)
 
 
 def _concatenate(parts, axis) -> ndarray:

@@ -36,11 +36,13 @@ _kernels: dict = {}
 # -- layout ------------------------------------------------------------------------------
 def multi_sorted_strides(arrays, shape, itemsize) -> tuple:
     """Strides NumPy gives a concatenation result: PyArray_CreateMultiSortedStridePerm.
+    ``arrays``: ndarrays or (shape, strides) pairs.
 
     A stable insertion sort of the axes from the largest stride to the smallest, each
     pair decided by the first input in which neither axis has length 1 (C order where
     inputs disagree or no input decides).
     """
+    ops = [(a._shape, a._strides) if hasattr(a, "_shape") else a for a in arrays]
     ndim = len(shape)
     perm = list(range(ndim))
     for i0 in range(1, ndim):
@@ -48,9 +50,9 @@ def multi_sorted_strides(arrays, shape, itemsize) -> tuple:
         for i1 in range(i0 - 1, -1, -1):
             j1 = perm[i1]
             ambiguous, swap = True, False
-            for a in arrays:
-                if a._shape[j0] != 1 and a._shape[j1] != 1:
-                    if abs(a._strides[j0]) <= abs(a._strides[j1]):
+            for oshape, ostrides in ops:
+                if oshape[j0] != 1 and oshape[j1] != 1:
+                    if abs(ostrides[j0]) <= abs(ostrides[j1]):
                         swap = False
                     elif ambiguous:
                         swap = True

@@ -518,53 +518,38 @@ class Function:
         Falls back to ``__call__`` (which checks everything) until this argument-type
         tuple has been launched once.
         """
-        layout = self._layout
-        if layout is not None and len(args) == layout.nargs:
-            packer = layout.packers.get(tuple(map(type, args)))
-            if packer is not None:
-                entry = layout.pool.pop() if layout.pool else layout.new_buffer()
-                try:
-                    packer(entry[0], args)
-                except Exception:
-                    layout.pool.append(entry)
-                    return self(grid, block, args)
-                hstream = current_stream_ptr()
-                if entry[2]:
-                    err = _launch_kernel(self._fn, grid, 1, 1, block, 1, 1, 0, hstream,
-                                         0, entry[2])[0]
-                else:
-                    err = _launch_kernel(self._fn, grid, 1, 1, block, 1, 1, 0, hstream,
-                                         entry[1], 0)[0]
-                layout.pool.append(entry)
-                if err != _SUCCESS:
-                    _driver.raise_error(err, f"launching kernel {self.name!r}")
-                return None
-        return self(grid, block, args)
+        if not self._launch_known(grid, 1, block, 1, args):
+            self(grid, block, args)
 
     def launch_2d(self, grid: tuple, block: tuple, args: tuple) -> None:
         """``launch_1d`` for 2-D ``grid``/``block`` tuples of ints (>= 1)."""
+        if not self._launch_known(grid[0], grid[1], block[0], block[1], args):
+            self(grid, block, args)
+
+    def _launch_known(self, gx, gy, bx, by, args) -> bool:
+        """Launch with the packer learned for these argument types; False if there is none
+        yet (or a value falls outside the packer's range)."""
         layout = self._layout
-        if layout is not None and len(args) == layout.nargs:
-            packer = layout.packers.get(tuple(map(type, args)))
-            if packer is not None:
-                entry = layout.pool.pop() if layout.pool else layout.new_buffer()
-                try:
-                    packer(entry[0], args)
-                except Exception:
-                    layout.pool.append(entry)
-                    return self(grid, block, args)
-                hstream = current_stream_ptr()
-                if entry[2]:
-                    err = _launch_kernel(self._fn, grid[0], grid[1], 1, block[0], block[1], 1,
-                                         0, hstream, 0, entry[2])[0]
-                else:
-                    err = _launch_kernel(self._fn, grid[0], grid[1], 1, block[0], block[1], 1,
-                                         0, hstream, entry[1], 0)[0]
-                layout.pool.append(entry)
-                if err != _SUCCESS:
-                    _driver.raise_error(err, f"launching kernel {self.name!r}")
-                return None
-        return self(grid, block, args)
+        if layout is None or len(args) != layout.nargs:
+            return False
+        packer = layout.packers.get(tuple(map(type, args)))
+        if packer is None:
+            return False
+        entry = layout.pool.pop() if layout.pool else layout.new_buffer()
+        try:
+            packer(entry[0], args)
+        except Exception:
+            layout.pool.append(entry)
+            return False
+        hstream = current_stream_ptr()
+        if entry[2]:
+            err = _launch_kernel(self._fn, gx, gy, 1, bx, by, 1, 0, hstream, 0, entry[2])[0]
+        else:
+            err = _launch_kernel(self._fn, gx, gy, 1, bx, by, 1, 0, hstream, entry[1], 0)[0]
+        layout.pool.append(entry)
+        if err != _SUCCESS:
+            _driver.raise_error(err, f"launching kernel {self.name!r}")
+        return True
 
     def linear_launch(self, size, args, shared_mem=0, block_max_size=128, stream=None,
                       cooperative=False):
