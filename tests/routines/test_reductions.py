@@ -244,7 +244,11 @@ def test_var_mean_argument_and_where(xp):
     m = xp.mean(a, axis=1, keepdims=True)
     mask = testing.random_array(xp, (5, 6), "bool", seed=15)
     mask[:, 0] = True
-    return (xp.var(a, axis=1, mean=m), xp.mean(a, axis=1, where=mask),
+    h = a.copy()
+    h[0, 1] = xp.nan
+    mn = xp.nanmean(h, axis=0, keepdims=True)
+    return (xp.var(a, axis=1, mean=m), xp.nanvar(h, axis=0, mean=mn),
+            xp.nanstd(h, axis=0, mean=mn), xp.mean(a, axis=1, where=mask),
             xp.var(a, axis=1, where=mask), xp.std(a, axis=0, where=mask))
 
 

@@ -205,17 +205,17 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
     return _finish(_uf.divide(s, n), out, dt)
 
 
-def _nanvar(a, axis, dtype, out, ddof, keepdims, where, correction, root):
+def _nanvar(a, axis, dtype, out, ddof, keepdims, where, correction, root, mean_arg=None):
     a = _check_array(a)
     ddof = _ddof(ddof, correction)
     if a.dtype.kind not in "fc":
-        return _var(a, axis, dtype, out, ddof, keepdims, where, None, numpy._NoValue, root)
+        return _var(a, axis, dtype, out, ddof, keepdims, where, mean_arg, numpy._NoValue, root)
     dt = _mean_dtype(a, dtype)
     acc = _acc(dt)
     valid = _uf.logical_not(_uf.isnan(a))
     if where is not True:
         valid = _uf.logical_and(valid, where)
-    m = nanmean(a, axis, acc, None, True, where=where)
+    m = mean_arg if mean_arg is not None else nanmean(a, axis, acc, None, True, where=where)
     d = _uf.subtract(a, m, dtype=acc)
     sq = _uf.multiply(d, _uf.conjugate(d)).real if acc.kind == "c" else _uf.multiply(d, d)
     # Only the input's NaNs are skipped: an inf gives inf - inf = NaN, as in NumPy.
@@ -233,7 +233,7 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 
     Differences from NumPy: an all-NaN slice gives NaN without a RuntimeWarning.
     """
-    return _nanvar(a, axis, dtype, out, ddof, keepdims, where, correction, False)
+    return _nanvar(a, axis, dtype, out, ddof, keepdims, where, correction, False, mean)
 
 
 def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
@@ -242,7 +242,7 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 
     Differences from NumPy: an all-NaN slice gives NaN without a RuntimeWarning.
     """
-    return _nanvar(a, axis, dtype, out, ddof, keepdims, where, correction, True)
+    return _nanvar(a, axis, dtype, out, ddof, keepdims, where, correction, True, mean)
 
 
 # -- average -----------------------------------------------------------------------------------
