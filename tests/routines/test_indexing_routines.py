@@ -8,11 +8,6 @@ from cuarray import testing
 
 pytestmark = pytest.mark.gpu
 
-_METHODS = ("nonzero", "take", "put", "compress", "choose", "diagonal")
-needs_methods = pytest.mark.skipif(
-    not all(hasattr(cuarray.ndarray, m) for m in _METHODS),
-    reason="the ndarray methods nonzero/take/put/compress/choose/diagonal are not installed")
-
 
 def _idx(xp, host, form):
     """An index argument as a device array, a NumPy array or a list."""
@@ -590,7 +585,6 @@ def test_indices(xp, dims, dtype, sparse):
 
 
 # -- methods -------------------------------------------------------------------------------------
-@needs_methods
 @testing.numpy_compare()
 def test_methods(xp):
     a = testing.random_array(xp, (3, 4), "float32", seed=35)

@@ -319,13 +319,9 @@ def _check_extent(ptr: int, shape: tuple, strides: tuple, itemsize: int) -> None
     """BufferError when the elements of a non-empty tensor do not lie in the address space."""
     if 0 in shape:
         return
-    lo = hi = ptr
-    for n, s in zip(shape, strides):
-        if s < 0:
-            lo += (n - 1) * s
-        else:
-            hi += (n - 1) * s
-    if lo < 0 or hi + itemsize - 1 > _U64:
+    from .shape import byte_bounds
+    lo, end = byte_bounds(ptr, shape, strides, itemsize)
+    if lo < 0 or end - 1 > _U64:
         raise BufferError(f"DLPack tensor with shape {shape} and byte strides {strides} at "
                           f"{ptr:#x} reaches outside the address space (corrupt strides?)")
 

@@ -142,6 +142,20 @@ def _shape_text(shape) -> str:
     return "(" + ", ".join(str(s) for s in shape) + ("," if len(shape) == 1 else "") + ")"
 
 
+def byte_bounds(ptr: int, shape, strides, itemsize: int) -> tuple[int, int]:
+    """(lowest address, one past the highest byte) the elements of a strided view touch,
+    negative strides included; (ptr, ptr) when it has no elements."""
+    if 0 in shape:
+        return ptr, ptr
+    lo = hi = ptr
+    for n, s in zip(shape, strides):
+        if s < 0:
+            lo += (n - 1) * s
+        else:
+            hi += (n - 1) * s
+    return lo, hi + itemsize
+
+
 def collapse(shape, strides_list):
     """Merge adjacent axes that every operand walks contiguously; drop size-1 axes.
 

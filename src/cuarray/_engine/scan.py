@@ -30,7 +30,8 @@ import dataclasses
 
 import numpy
 
-from .._core.dtypes import COMPUTE, ctype, needs_complex, needs_half
+from .._core.dtypes import COMPUTE, ctype
+from .source import includes as _ew_includes
 from . import source as _src
 
 BLOCK = 256
@@ -261,13 +262,7 @@ def _rows_source(ndim: int) -> str:
 
 
 def includes(dtypes) -> str:
-    lines = ["#include <cuarray/common.cuh>"]
-    if needs_half(dtypes):
-        lines.append("#include <cuda_fp16.h>")
-    if needs_complex(dtypes):
-        lines.append("#include <cuarray/complex.cuh>")
-    lines.append("#include <cuarray/scan.cuh>")
-    return "\n".join(lines) + "\n"
+    return _ew_includes(dtypes) + "#include <cuarray/scan.cuh>\n"
 
 
 def scan_source(name: str, op: ScanOp, s_dt, loop, o_dt, kind: str, consts, ndim: int) -> str:

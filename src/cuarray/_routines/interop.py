@@ -242,15 +242,9 @@ def _wrap(ptr, shape, strides, dt, owner, device_id) -> ndarray:
 
 def _span(ptr, shape, strides, itemsize) -> tuple[int, int]:
     """(lowest address, bytes) of the elements a strided view touches (negative strides too)."""
-    if 0 in shape:
-        return ptr, 0
-    lo = hi = ptr
-    for n, s in zip(shape, strides):
-        if s < 0:
-            lo += (n - 1) * s
-        else:
-            hi += (n - 1) * s
-    return lo, hi - lo + itemsize
+    from .._core.shape import byte_bounds
+    lo, end = byte_bounds(ptr, shape, strides, itemsize)
+    return lo, end - lo
 
 
 def _relocate(a, want, copy) -> ndarray:

@@ -25,7 +25,7 @@ import numpy
 from .._core import ndarray as _nd
 from .._core.dtypes import ctype, is_supported
 from .._core.shape import best_axis_order, collapse
-from .ufunc import _span, ufunc
+from .ufunc import _key_of, _span, _supported_char, ufunc
 
 ndarray = _nd.ndarray
 _WEAK = (bool, int, float, complex)
@@ -436,31 +436,6 @@ def _validate(spec: GufuncSpec, core) -> None:
         if None in roles or not set(roles) <= ok or len(set(roles)) != len(roles):
             raise ValueError(f"{spec.name}: roles {dict(spec.roles)} do not fit NumPy's "
                              f"signature {getattr(numpy, spec.name).signature}")
-
-
-def _supported_char(c: str) -> bool:
-    try:
-        return is_supported(numpy.dtype(c))
-    except TypeError:
-        return False
-
-
-def _key_of(x):
-    """The type-resolution key of an input: its dtype, or the Python type of a weak scalar."""
-    if type(x) is ndarray:
-        return x.dtype
-    if type(x) in _WEAK:
-        return numpy.dtype(bool) if type(x) is bool else type(x)
-    if isinstance(x, numpy.generic):
-        if not is_supported(x.dtype):
-            raise TypeError(f"cuarray does not support dtype {x.dtype}")
-        return x.dtype
-    if isinstance(x, ndarray):
-        return x.dtype
-    if isinstance(x, numpy.ndarray):
-        raise TypeError("Unsupported type numpy.ndarray: cuarray ufuncs do not copy host arrays "
-                        "implicitly; convert with cuarray.asarray() first")
-    raise TypeError(f"Unsupported type {type(x).__name__}")
 
 
 def _geometry(x):

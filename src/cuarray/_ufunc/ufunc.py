@@ -12,6 +12,7 @@ import numpy
 
 from .._core import ndarray as _nd
 from .._core.dtypes import COMPUTE, is_supported
+from .._core.shape import byte_bounds
 from .._engine import elementwise as _ew
 from .spec import UfuncSpec, validate
 
@@ -429,14 +430,8 @@ def _where_mask(where, shape):
 
 
 def _span(a):
-    lo = hi = a._ptr
-    for s, st in zip(a._shape, a._strides):
-        if s > 1:
-            if st > 0:
-                hi += (s - 1) * st
-            else:
-                lo += (s - 1) * st
-    return lo, hi + a.dtype.itemsize
+    """(lowest address, one past the highest byte) of ``a``'s elements."""
+    return byte_bounds(a._ptr, a._shape, a._strides, a.dtype.itemsize)
 
 
 def _detach_overlaps(inputs, outs) -> tuple:
