@@ -150,3 +150,13 @@ def test_normalize_axes_errors_like_numpy(axis):
     with pytest.raises(Exception) as theirs:
         numpy.add.reduce(numpy.zeros((2, 2, 2)), axis=axis)
     assert type(ours.value) is type(theirs.value)
+
+
+@pytest.mark.parametrize("name", ["subtract", "lcm", "hypot"])
+def test_masked_ordered_reductions_compile(name):
+    """where= on in-order reductions: elements carry their mask bit (no start value)."""
+    uf = getattr(namespace, name)
+    dt = D("int32") if name == "lcm" else D("float64")
+    op = reduction_op(uf, dt, True)
+    assert op.ordered
+    compile_first(op, (dt, D(bool)), (dt, D(bool)), dt, "t", init=True)

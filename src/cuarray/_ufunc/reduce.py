@@ -43,11 +43,6 @@ def reorderable(self) -> bool:
     return self._np.identity is not None
 
 
-def red_neutral(self, dt):
-    red = self._spec.reduce
-    return None if red is None else red.neutral_for(dt)
-
-
 def _cpp_literal(v) -> str:
     if isinstance(v, float) and v in (float("inf"), float("-inf")):
         return "-cuarray::red::limits<double>::highest()" if v < 0 else \
@@ -97,24 +92,28 @@ def reduction_op(self, loop_dt, where: bool, mapped: str = "acc_t(in0)") -> Redu
     red = spec.reduce
     neutral = red.neutral_for(loop_dt) if red is not None else None
     preamble = spec.preamble
-    if red is not None:
+    # Without a start value, a where-mask cannot stand in for skipped elements: each one
+    # carries its mask bit and the in-order combine skips it (NumPy then needs initial=).
+    skip_masked = where and neutral is None and self._np.identity is None
+    elem = "acc_t"
+    if red is not None and not skip_masked:
         combine = red.combine_for(loop_dt)
     else:      # NumPy's loop body, with the running result as in0 (its out dtype)
         body = spec.body_for(loop_dt)
-        preamble += ("\n__device__ __forceinline__ acc_t r_body(acc_t in0, elem_t in1) {\n"
-                     "  typedef elem_t in1_type; out0_type out0;\n"
+        preamble += ("\n__device__ __forceinline__ acc_t r_body(acc_t in0, in0_type in1) {\n"
+                     "  typedef in0_type in1_type; out0_type out0;\n"
                      f"  {body.strip().rstrip(';')};\n  return out0;\n}}\n")
-        combine = "r_body(a, b)"
-        mapped = "in0"
-    if where:       # masked elements become the start value (NumPy's identity, in order)
+        combine, mapped, elem = "r_body(a, b)", "in0", "in0_type"
+    if skip_masked:
+        combine, mapped = "b.keep ? r_body(a, b.v) : a", "elem_t{in0, in1}"
+        elem = "cuarray::red::masked<in0_type>"
+    elif where:     # masked elements become the start value (NumPy's identity, in order)
         start = "r_op::identity()" if neutral is not None else \
             f"elem_t({_cpp_literal(self._np.identity)})"
         mapped = f"(in1 ? {mapped} : {start})"
-    ordered = neutral is None
     op = ReductionOp(name=self.__name__, nin=2 if where else 1, acc=ctype(c),
                      acc_itemsize=c.itemsize, identity=neutral, map=mapped, reduce=combine,
-                     preamble=preamble, ordered=ordered,
-                     elem="in0_type" if ordered and red is None else "acc_t")
+                     preamble=preamble, ordered=neutral is None, elem=elem)
     self._ops[key] = op
     return op
 
@@ -176,9 +175,6 @@ def reduce_mapped(self, array, axis=0, dtype=None, out=None, keepdims=False, ini
         return res
     if out is not None:
         a, = _detach_overlaps((a,), (kept,))
-    if mask is not None and identity is None and red_neutral(self, acc_dt) is None:
-        raise NotImplementedError(f"where= with {self.__name__}.reduce: NumPy's reduction has no "
-                                  "identity to stand in for masked elements")
     op = reduction_op(self, acc_dt, mask is not None, mapped)
     init = None
     c = COMPUTE.get(acc_dt, acc_dt)

@@ -127,6 +127,13 @@ template <typename T> __device__ __forceinline__ bool is_nan(const complex<T>& z
   return z.re != z.re || z.im != z.im;
 }
 
+// An element of an in-order reduction under a where-mask: skipped when ``keep`` is false.
+template <typename T>
+struct masked {
+  T v;
+  bool keep;
+};
+
 // -- argmin / argmax ---------------------------------------------------------------------------
 // NumPy's rule: the first NaN wins; otherwise the extreme value, the lowest index on ties.
 // The index breaks every tie, so the combine is commutative and associative and the result
