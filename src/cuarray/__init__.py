@@ -345,6 +345,12 @@ if hasattr(_np_module, "row_stack"):        # deprecated in NumPy 2.0; gone late
     _LAZY_ROUTINES["joining"] += ("row_stack",)
 _LAZY_NAMES.update({name: f"_routines.{module}" for module, names in _LAZY_ROUTINES.items()
                     for name in names})
+# Custom kernels and fusion (CuPy's names): user C++ on the engines above.
+_LAZY_NAMES.update({
+    "RawKernel": "_engine.raw", "RawModule": "_engine.raw",
+    "ElementwiseKernel": "_engine.user_kernels", "ReductionKernel": "_engine.user_kernels",
+    "fuse": "_ufunc.fusion",
+})
 
 # --- Methods and operators that need kernels, attached to ndarray -----------------------
 from ._routines import _methods as _methods  # noqa: E402

@@ -20,21 +20,64 @@ import numpy
 from . import source as _src
 
 BLOCK = 256
+EXACT = ("-fmad=false",)     # no FMA contraction: see ElementwiseOp
 INT32_LIMIT = 2**31 - 2**25      # leaves room for the grid-stride index to step past n
 _kernels: dict = {}
 _GRID_LIMIT = 2**31 - 1
 
 
 class ElementwiseOp:
-    """A kernel body over ``nin`` inputs and ``nout`` outputs (C++ names in0.., out0..)."""
+    """A kernel body over ``nin`` inputs and ``nout`` outputs (C++ names in0.., out0..).
 
-    __slots__ = ("name", "body", "preamble", "nin", "nout")
+    ``load_outs``: the body reads its outputs, so they start as the values in memory;
+    ``loop_prep``/``after_loop``: statements before and after the element loop (user
+    kernels); ``options``: NVRTC options.  By default (``EXACT``) a multiply and an add are
+    never contracted into one FMA, so every C++ operation rounds as written: as NumPy's C
+    loops do, and so that a fused chain of ufuncs rounds exactly as the eager chain.  Hashed
+    by identity: ops are made once and memoised by their owners.
+    """
 
-    def __init__(self, name: str, body: str, nin: int, nout: int, preamble: str = ""):
+    __slots__ = ("name", "body", "preamble", "nin", "nout", "load_outs", "loop_prep",
+                 "after_loop", "options", "__weakref__")
+
+    def __init__(self, name: str, body: str, nin: int, nout: int, preamble: str = "", *,
+                 load_outs: bool = False, loop_prep: str = "", after_loop: str = "",
+                 options: tuple = None):
         self.name, self.body, self.nin, self.nout, self.preamble = name, body, nin, nout, preamble
+        self.load_outs, self.loop_prep, self.after_loop = load_outs, loop_prep, after_loop
+        self.options = EXACT if options is None else tuple(options)
 
     def __repr__(self):
         return f"ElementwiseOp({self.name!r}, {self.body!r})"
+
+
+class RawArg:
+    """A whole array passed to a kernel as ``cuarray::raw<T, N>`` (not iterated over)."""
+
+    __slots__ = ("kind", "struct")
+
+    def __init__(self, a):
+        nd = a.ndim
+        self.kind = f"r{nd}"
+        self.struct = _raw_struct(nd)(a._ptr, a.size, bool(a._c), tuple(a._shape),
+                                      tuple(a._strides))
+
+
+_RAW_STRUCTS: dict = {}
+
+
+def _raw_struct(nd: int):
+    """The ctypes mirror of ``cuarray::raw<T, nd>`` (raw.cuh): pointer, size, contiguity,
+    shape and byte strides."""
+    cls = _RAW_STRUCTS.get(nd)
+    if cls is None:
+        import ctypes
+        n = max(nd, 1)
+        cls = _RAW_STRUCTS[nd] = type(f"raw{nd}", (ctypes.Structure,), {"_fields_": [
+            ("data", ctypes.c_uint64), ("size", ctypes.c_longlong),
+            ("contiguous", ctypes.c_longlong), ("shape", ctypes.c_longlong * n),
+            ("strides", ctypes.c_longlong * n)]})
+    return cls
 
 
 def max_grid() -> int:
@@ -61,8 +104,10 @@ def _build(op, in_storage, in_compute, out_storage, out_compute, layout_key):
     name = _src.kernel_name(op.name, in_storage + out_storage, variant)
     text = _src.elementwise_source(name, op.body, op.preamble, in_storage, in_compute,
                                    out_storage, out_compute,
-                                   _src.Layout(kinds, variant, index, where))
-    return compile_with_cache(text).get_function(name)
+                                   _src.Layout(kinds, variant, index, where),
+                                   load_outs=op.load_outs, loop_prep=op.loop_prep,
+                                   after_loop=op.after_loop)
+    return compile_with_cache(text, op.options).get_function(name)
 
 
 def broadcast_strides(a, shape) -> tuple:
@@ -75,21 +120,24 @@ def broadcast_strides(a, shape) -> tuple:
                                for s, st, n in zip(ashape, astrides, shape[lead:]))
 
 
-def launch(op, inputs, in_storage, in_compute, outs, out_compute, where=None):
-    """Run ``op`` over ``outs[0].shape``.
+def launch(op, inputs, in_storage, in_compute, outs, out_compute, where=None, shape=None):
+    """Run ``op`` over ``outs[0].shape`` (or ``shape``, for a kernel without outputs).
 
-    ``inputs``: ndarrays (broadcastable to the output shape) or NumPy scalars of
-    their compute dtype; ``in_storage``/``in_compute`` and ``out_compute`` are
-    tuples of dtypes; ``outs`` are ndarrays of the output shape; ``where``, a bool
+    ``inputs``: ndarrays (broadcastable to the output shape), :class:`RawArg` or NumPy
+    scalars of their compute dtype; ``in_storage``/``in_compute`` and ``out_compute``
+    are tuples of dtypes; ``outs`` are ndarrays of the output shape; ``where``, a bool
     ndarray broadcastable to it.
     """
-    out0 = outs[0]
-    n = out0.size
+    if shape is None:
+        shape = outs[0]._shape
+    n = 1
+    for s in shape:
+        n *= s
     if n == 0:
         return
-    shape = out0._shape
     arrays = [x for x in inputs if type(x) is not numpy.ndarray and hasattr(x, "_ptr")]
-    kinds = tuple("a" if hasattr(x, "_ptr") else "s" for x in inputs)
+    kinds = tuple("a" if hasattr(x, "_ptr") else x.kind if type(x) is RawArg else "s"
+                  for x in inputs)
     operands = arrays + list(outs) + ([where] if where is not None else [])
     out_storage = tuple(o.dtype for o in outs)
     if all(x._c and x._shape == shape for x in operands):
@@ -103,7 +151,7 @@ def launch(op, inputs, in_storage, in_compute, outs, out_compute, where=None):
     index = "int" if n < INT32_LIMIT and (strides is None or _fits32(strides)) else "long long"
     fn = get_kernel(op, in_storage, in_compute, out_storage, out_compute,
                     (kinds, variant, index, where is not None))
-    args = [x._ptr if k == "a" else x for x, k in zip(inputs, kinds)]
+    args = [x._ptr if k == "a" else x.struct if k[0] == "r" else x for x, k in zip(inputs, kinds)]
     args += [o._ptr for o in outs]
     if where is not None:
         args.append(where._ptr)
@@ -119,11 +167,11 @@ def launch(op, inputs, in_storage, in_compute, outs, out_compute, where=None):
         return
     work = n // int(variant[3:]) if variant.startswith("vec") else n
     grid = min((work + BLOCK - 1) // BLOCK, max_grid()) or 1
-    fn(grid, BLOCK, tuple(args))
+    fn.launch_1d(grid, BLOCK, tuple(args))
 
 
 def _flat_variant(operands, n, where) -> str:
-    if where is not None:       # a masked store must leave unselected elements untouched
+    if where is not None or not operands:   # a masked store leaves unselected elements alone
         return "flat"
     width = max(x.dtype.itemsize for x in operands)
     vec = 16 // width

@@ -55,7 +55,7 @@ def _kernel(kind, op, in_storage, in_compute, out_storage, out_compute, layout):
             name = _src.kernel_name(op.name, in_storage + (out_storage,), layout.variant)
             text = _src.reduction_source(name, op, in_storage, in_compute, out_storage,
                                          out_compute, layout)
-        fn = _kernels[key] = compile_with_cache(text).get_function(name)
+        fn = _kernels[key] = compile_with_cache(text, op.options).get_function(name)
     return fn
 
 

@@ -58,6 +58,10 @@ class ReductionOp:
     #: A cheaper ``reduce`` for a thread's running result and its next element, valid when
     #: ``b`` comes after every element of ``a`` in index order (None: ``reduce``).
     step: str | None = None
+    #: C++ placed before the type definitions (user kernels: their typedefs and preamble,
+    #: which ``acc`` may name), and NVRTC options.
+    head: str = ""
+    options: tuple = ()
 
     @property
     def sequential(self) -> bool:
@@ -84,7 +88,7 @@ def kernel_name(op_name, dtypes, variant) -> str:
 
 
 def _prologue(op: ReductionOp, in_compute, out_compute, all_dtypes, step=False) -> str:
-    lines = [includes(all_dtypes).rstrip(), "#include <cuarray/reduce.cuh>"]
+    lines = [includes(all_dtypes).rstrip(), "#include <cuarray/reduce.cuh>", op.head]
     lines += [f"typedef {ctype(c)} in{k}_type;" for k, c in enumerate(in_compute)]
     lines.append(f"typedef {ctype(out_compute)} out0_type;")
     lines.append(f"typedef {op.acc} acc_t;")

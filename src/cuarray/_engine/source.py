@@ -94,8 +94,15 @@ class Layout:
 
 
 def elementwise_source(name: str, body: str, preamble: str, in_storage, in_compute,
-                       out_storage, out_compute, layout: Layout) -> str:
-    """The full source of one elementwise kernel named ``name``."""
+                       out_storage, out_compute, layout: Layout, *, load_outs=False,
+                       loop_prep="", after_loop="") -> str:
+    """The full source of one elementwise kernel named ``name``.
+
+    Input kind "r<N>" is a whole N-d array passed as ``cuarray::raw<T, N>`` (a user
+    kernel's ``raw`` parameter), bound to ``in<k>`` by reference and never indexed by
+    the loop.  ``load_outs``: the outputs start as the values in memory (a body that reads
+    them); ``loop_prep``/``after_loop``: statements before and after the loop.
+    """
     nin, nout = len(in_storage), len(out_storage)
     dts = list(in_storage) + list(in_compute) + list(out_storage) + list(out_compute)
     idx = layout.index
@@ -105,6 +112,8 @@ def elementwise_source(name: str, body: str, preamble: str, in_storage, in_compu
     for k, (kind, s) in enumerate(zip(layout.kinds, in_storage)):
         if kind == "s":
             params.append(f"const {ctype(in_compute[k])} s_in{k}")
+        elif kind[0] == "r":
+            params.append(f"const cuarray::raw<{ctype(s)}, {kind[1:]}> r_in{k}")
         else:
             params.append(f"const {ctype(s)}* __restrict__ p_in{k}")
             arrays.append(("in", k, s))
@@ -124,9 +133,17 @@ def elementwise_source(name: str, body: str, preamble: str, in_storage, in_compu
         lines = []
         for k in range(nin):
             scalar, s, c = loads[k]
+            if layout.kinds[k][0] == "r":
+                lines.append(f"const cuarray::raw<{ctype(s)}, {layout.kinds[k][1:]}>& in{k} "
+                             f"= r_in{k};")
+                continue
             src = scalar if scalar is not None else convert(get("in", k), s, c)
             lines.append(f"in{k}_type in{k} = {src};")
-        lines += [f"out{k}_type out{k};" for k in range(nout)]
+        if load_outs:
+            lines += [f"out{k}_type out{k} = {convert(get('out', k), s, out_compute[k])};"
+                      for k, s in enumerate(out_storage)]
+        else:
+            lines += [f"out{k}_type out{k};" for k in range(nout)]
         lines.append(body.strip().rstrip(";") + ";")
         stores = [f"{get('out', k)} = {convert(f'out{k}', out_compute[k], s)};"
                   for k, s in enumerate(out_storage)]
@@ -136,7 +153,7 @@ def elementwise_source(name: str, body: str, preamble: str, in_storage, in_compu
 
     v = layout.variant
     if v.startswith("vec"):
-        loop = _vec_loop(int(v[3:]), arrays, compute, idx)
+        loop = _vec_loop(int(v[3:]), arrays, compute, idx, load_outs)
     elif v == "flat":
         loop = ("  CUARRAY_GRID_STRIDE_LOOP(" + idx + ", _i, n) "
                 + compute(lambda r, k: f"p_{r}{k if r != 'where' else ''}[_i]") + "\n")
@@ -152,7 +169,14 @@ def elementwise_source(name: str, body: str, preamble: str, in_storage, in_compu
         params += [f"const {idx} st_{r}{k if r != 'where' else ''}_{d}"
                    for r, k, _ in arrays for d in range(ndim)]
         loop = _nd_loop(ndim, arrays, compute, idx)
-    return (includes(dts) + preamble + "\n"
+    head = includes(dts)
+    if any(kind[0] == "r" for kind in layout.kinds) or "_ind" in body:
+        head += "#include <cuarray/raw.cuh>\n"
+    if loop_prep:
+        typedefs += "  " + loop_prep.strip().rstrip(";") + ";\n"
+    if after_loop:
+        loop += "  " + after_loop.strip().rstrip(";") + ";\n"
+    return (head + preamble + "\n"
             + f'extern "C" __global__ void {name}(' + ", ".join(params) + ")\n{\n"
             + typedefs + loop + "}\n")
 
@@ -161,13 +185,14 @@ def _ptr(role: str, k: int) -> str:
     return f"p_{role}{k if role != 'where' else ''}"
 
 
-def _vec_loop(n: int, arrays, compute, idx: str) -> str:
+def _vec_loop(n: int, arrays, compute, idx: str, load_outs=False) -> str:
     """Contiguous operands, ``n`` values per vector access, then a scalar tail."""
     lines = [f"  const {idx} nvec = n / {n};",
              f"  CUARRAY_GRID_STRIDE_LOOP({idx}, _v, nvec) {{"]
     for r, k, s in arrays:
-        if r != "out":
-            lines.append(f"    const cuarray::vec<{ctype(s)}, {n}> v_{_ptr(r, k)} = "
+        if r != "out" or load_outs:
+            const = "const " if r != "out" else ""
+            lines.append(f"    {const}cuarray::vec<{ctype(s)}, {n}> v_{_ptr(r, k)} = "
                          f"reinterpret_cast<const cuarray::vec<{ctype(s)}, {n}>*>({_ptr(r, k)})[_v];")
         else:
             lines.append(f"    cuarray::vec<{ctype(s)}, {n}> v_{_ptr(r, k)};")

@@ -19,6 +19,7 @@ from .._core import ndarray as _nd
 from .._core.dtypes import COMPUTE, ctype
 from .._engine import reduction as _red
 from .._engine.reduction_source import ReductionOp
+from . import ufunc as _ufunc_module
 from .ufunc import _check_input, _detach_overlaps, ufunc
 
 ndarray = _nd.ndarray
@@ -126,6 +127,12 @@ def reduce(self, array, axis=0, dtype=None, out=None, keepdims=False, initial=_N
     (no implicit synchronisation).  Floating-point sums combine in a different order
     than NumPy's pairwise summation (equal up to rounding).
     """
+    if _ufunc_module._tracing:
+        from .fusion import Var, trace_reduce, _Unfusable
+        if type(array) is Var:
+            if out is not None or initial is not _NOVALUE or where is not True:
+                raise _Unfusable("out=, initial= or where= in a fused reduction")
+            return trace_reduce(self, array, axis, dtype, keepdims)
     return reduce_mapped(self, array, axis, dtype, out, keepdims, initial, where)
 
 

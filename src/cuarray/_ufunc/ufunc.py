@@ -22,6 +22,8 @@ _WEAK = (int, float, complex)
 _BOOL = numpy.dtype(bool)
 
 
+_tracing = 0     # > 0 while cuarray.fuse traces a function (any thread)
+
 class _Loop:
     """A resolved loop: NumPy's loop dtypes, our compute dtypes and the kernel op."""
 
@@ -160,6 +162,10 @@ class ufunc:
             result = self._fast(args)
             if result is not None:
                 return result
+        if _tracing:       # inside cuarray.fuse: record a call on its stand-ins instead
+            from .fusion import Var, trace_ufunc
+            if any(type(x) is Var for x in args):
+                return trace_ufunc(self, args, kwargs)
         return self._call(*args, **kwargs)
 
     def _fast(self, args):
