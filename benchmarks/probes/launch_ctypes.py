@@ -45,7 +45,15 @@ def main():
                                                              ctypes.c_void_p, ctypes.c_void_p]
     cl.restype = ctypes.c_int
     hi = int(h)
+    from cuda.bindings import driver as d
+    s_obj = d.CUstream(s)
     rows = {
+        "bindings: stream object, extra": lambda: launch(h, 1, 1, 1, 32, 1, 1, 0, s_obj, 0,
+                                                         entry[2]),
+        "bindings: int stream, kernelParams": lambda: launch(h, 1, 1, 1, 32, 1, 1, 0, s,
+                                                             entry[1], 0),
+        "bindings: stream object, kernelParams": lambda: launch(h, 1, 1, 1, 32, 1, 1, 0, s_obj,
+                                                                entry[1], 0),
         "cuda.bindings cuLaunchKernel (extra)": lambda: launch(h, 1, 1, 1, 32, 1, 1, 0, s, 0,
                                                                entry[2]),
         "ctypes libcuda cuLaunchKernel (extra)": lambda: cl(hi, 1, 1, 1, 32, 1, 1, 0, s, None,
