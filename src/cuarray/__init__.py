@@ -283,7 +283,7 @@ def __getattr__(name):
 
 import numpy as _np_module  # noqa: E402
 
-_LAZY_SUBMODULES = frozenset({"cuda", "fft", "lib", "profiler", "testing"})
+_LAZY_SUBMODULES = frozenset({"cuda", "fft", "lib", "linalg", "profiler", "testing"})
 
 # --- Memory management (CuPy's top-level names) --------------------------------------
 _LAZY_NAMES = {
@@ -345,6 +345,10 @@ if hasattr(_np_module, "row_stack"):        # deprecated in NumPy 2.0; gone late
     _LAZY_ROUTINES["joining"] += ("row_stack",)
 _LAZY_NAMES.update({name: f"_routines.{module}" for module, names in _LAZY_ROUTINES.items()
                     for name in names})
+# Linear algebra: matrix and vector products (cuarray.linalg loads on first use).
+_LAZY_NAMES.update({name: "linalg._products" for name in (
+    "dot", "vdot", "inner", "outer", "tensordot", "kron", "trace", "cross")})
+_LAZY_NAMES.update({"einsum": "linalg._einsum", "einsum_path": "linalg._einsum"})
 # Custom kernels and fusion (CuPy's names): user C++ on the engines above.
 _LAZY_NAMES.update({
     "RawKernel": "_engine.raw", "RawModule": "_engine.raw",

@@ -155,6 +155,8 @@ def install() -> None:
         _lazy.method(ndarray, name, "cuarray._routines.indexing")
     _lazy.method(ndarray, "compress", "cuarray._routines.indexing", "compress_method")
     _lazy.method(ndarray, "repeat", "cuarray._routines._methods", "_repeat_method")
+    for name in ("dot", "trace"):
+        _lazy.method(ndarray, name, "cuarray.linalg._products")
 
 
 def _advanced_getitem(a, key):

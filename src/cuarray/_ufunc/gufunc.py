@@ -11,6 +11,11 @@ A call runs in phases: ``_parse`` (keywords, positional out) -> ``_resolve``
 that shapes, output layout and error messages match: flexible ``?`` dimensions,
 ``axes=``/``axis=``/``keepdims=``, core-size checks, loop-dimension broadcasting with
 NumPy's iterator messages, order='K' output layout) -> ``_launch``.
+
+Floating-point and complex products run on cuBLAS (``cuarray.cuda._cublas``: op N/T/C,
+one strided-batched call; an operand no leading dimension describes is copied once);
+integers and bool (NumPy's wrap-around), vector dot products (n = m = 1) and batch
+layouts cuBLAS cannot take run the kernels below.  Plain calls memoise their plans.
 """
 
 from __future__ import annotations
@@ -32,6 +37,17 @@ _WEAK = (bool, int, float, complex)
 _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _INT32_LIMIT = 2**31 - 2**25       # headroom for block-stride loops stepping past the end
 _ROLES = ("n", "k", "m")            # rows of C, the inner dimension, columns of C
+_BLAS_CHARS = frozenset("efdFD")    # dtypes cuBLAS multiplies with NumPy's results
+_CAST_MIN = 2**21                   # mixed dtypes: cast to the loop dtype for cuBLAS from here
+_MAX_MEMO, _cublas = 512, None      # _cublas: cuarray.cuda._cublas, imported on first use
+
+
+def _blas():
+    global _cublas
+    if _cublas is None:
+        from ..cuda import _cublas as module
+        _cublas = module
+    return _cublas
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +85,7 @@ class gufunc(ufunc):
         _validate(spec, self._core)
         self._memo: dict = {}
         self._modules: dict = {}
+        self._calls: dict = {}      # plain a @ b: operand layouts -> (out geometry, product)
         self.__doc__ = spec.doc or f"See numpy.{spec.name}."
 
     def __repr__(self):
@@ -105,6 +122,29 @@ class gufunc(ufunc):
     # -- __call__ --------------------------------------------------------------------------
     def __call__(self, *args, out=None, dtype=None, casting="same_kind", order="K", axes=None,
                  axis=None, keepdims=None, signature=None, subok=True):
+        plain = (dtype is None and axes is None and axis is None and keepdims is None
+                 and signature is None and casting == "same_kind" and order == "K"
+                 and len(args) == 2 and type(args[0]) is ndarray and type(args[1]) is ndarray
+                 and (out is None or type(out) is ndarray))
+        if plain:
+            # The memoised plan of an earlier call on the same layouts (the output's too):
+            # nothing else depends on the arrays themselves, unless an input overlaps out=.
+            a, b = args
+            key = (a.dtype, a._shape, a._strides, b.dtype, b._shape, b._strides)
+            if out is not None:
+                key += (out.dtype, out._shape, out._strides)
+            hit = self._calls.get(key)
+            if hit is not None:
+                if out is None:
+                    result = _allocate(hit[0], hit[1], hit[2])
+                    if result.size:
+                        hit[3](a, b, result)
+                    return result
+                if not out.size:
+                    return out
+                if not _overlaps(a, out) and not _overlaps(b, out):
+                    hit[3](a, b, out)
+                    return out
         inputs, outs = self._parse(args, out, casting, order, axes, axis, keepdims)
         loop = self._resolve(inputs, dtype, signature, casting)
         self._check_out(outs, loop, casting)
@@ -113,9 +153,16 @@ class gufunc(ufunc):
         result = outs[0]
         if result is None:
             result = _allocate(*out_geometry(lay, ops, loop[-1].itemsize, order), loop[-1])
+        product = None
         if result.size:
             a, b = _detach(inputs[0], result), _detach(inputs[1], result)
-            self._launch(loop, a, b, result, lay)
+            product = self._launch(loop, a, b, result, lay)
+            if a is not inputs[0] or b is not inputs[1]:
+                product = None              # planned for a copy's layout: not reusable
+        if plain and (product is not None or not result.size):
+            if len(self._calls) >= _MAX_MEMO:
+                self._calls.clear()
+            self._calls[key] = (result._shape, result._strides, result.dtype, product)
         return result
 
     def _inplace_operator(self, a, b):
@@ -360,7 +407,46 @@ class gufunc(ufunc):
         return iter_shape, op_axes
 
     # -- the product ------------------------------------------------------------------------
-    def _launch(self, loop, a, b, c, lay) -> None:
+    def _launch(self, loop, a, b, c, lay):
+        """Compute c = a @ b; returns the prepared product when another call with operands
+        of the same dtypes and layouts can reuse it (no copies were made here), else None."""
+        dt = loop[-1]
+        n, k, m = (lay.size.get(r, 1) for r in _ROLES)
+        if dt.char not in _BLAS_CHARS or not k or (n == 1 and m == 1) or c.dtype != dt:
+            product = self._prepare(loop, a, b, c, lay, None)
+            product(a, b, c)
+            return product
+        conj = self._spec.conj_first and dt.kind == "c"
+        reusable = a.dtype == dt and b.dtype == dt
+        if not reusable:
+            if n * m * k < _CAST_MIN:        # small: the kernel casts while it loads
+                product = self._prepare(loop, a, b, c, lay, None)
+                product(a, b, c)
+                return product
+            a, b = a.astype(dt, copy=False), b.astype(dt, copy=False)
+        target, fixed = c, set()
+        while True:     # copy each operand cuBLAS cannot take at most once, then plan again
+            product = self._prepare(loop, a, b, target, lay, conj)
+            why = product.why
+            if why not in ("a", "b", "c") or why in fixed:
+                break
+            fixed.add(why)
+            if why == "a":
+                a = a.copy()
+            elif why == "b":
+                b = b.copy()
+            else:
+                target = _nd._empty(c._shape, dt)
+            reusable = False
+        product(a, b, target)
+        if target is not c:
+            from .._engine.copy import copy_into
+            copy_into(c, target)
+        return product if reusable else None
+
+    def _prepare(self, loop, a, b, c, lay, conj) -> "_Product":
+        """Plan one product for these operand layouts: the kernel's launch, and the cuBLAS
+        calls when ``conj`` is not None (whether A is conjugated)."""
         n, k, m = (lay.size.get(r, 1) for r in _ROLES)
         (la, ca), (lb, cb), (lc, cc) = (self._strides(x, lay, i) for i, x in enumerate((a, b, c)))
         cshape, (la, lb, lc) = collapse(lay.iter_shape[:lay.bnd], [la, lb, lc])
@@ -376,11 +462,18 @@ class gufunc(ufunc):
                  for span, loop_st in zip(spans, (la, lb, lc))]
         index = "int" if max([batch * n * m, k, *spans]) < _INT32_LIMIT else "long long"
         variant, grid, block = _plan(n, m, k, batch, st)
-        fn = self._kernel((a.dtype, b.dtype, c.dtype), loop, len(cshape), index, variant)
-        args = [a._ptr, b._ptr, c._ptr, n, m, k, *st, batch]
+        tail = [n, m, k, *st, batch]
         for d in range(len(cshape)):
-            args += [cshape[d], la[d], lb[d], lc[d]]
-        fn(grid, block, tuple(args))
+            tail += [cshape[d], la[d], lb[d], lc[d]]
+        p = _Product()
+        p.owner, p.kernel_key = self, ((a.dtype, b.dtype, c.dtype), loop, len(cshape), index,
+                                       variant)
+        p.fn, p.grid, p.block, p.tail = None, grid, block, tuple(tail)
+        p.gemm, p.why, p.char = None, None, loop[-1].char
+        if conj is not None:
+            p.gemm, p.why = _blas().plan_gemm(n, m, k, st, loop[-1].itemsize, cshape,
+                                              (la, lb, lc), conj)
+        return p
 
     def _strides(self, x, lay, i):
         """Operand ``i``'s byte strides: over the loop dims, and by product role."""
@@ -403,6 +496,24 @@ class gufunc(ufunc):
             text = gemm_source(base, storage, loop, self._spec.conj_first, nd, index)
             entry = self._modules[key] = (base, compile_with_cache(text))
         return entry[1].get_function(f"{entry[0]}_{variant}")
+
+
+class _Product:
+    """One planned product, callable on any operands of the planned dtypes and layouts:
+    cuBLAS when a plan exists and the pointers are aligned, else the kernel (compiled on
+    first use)."""
+
+    __slots__ = ("owner", "kernel_key", "fn", "grid", "block", "tail", "gemm", "why", "char")
+
+    def __call__(self, a, b, c) -> None:
+        g = self.gemm
+        if g is not None and _cublas.aligned(self.char, a._ptr, b._ptr, c._ptr):
+            _cublas.run(g, self.char, a._ptr, b._ptr, c._ptr)
+            return
+        fn = self.fn
+        if fn is None:
+            fn = self.fn = self.owner._kernel(*self.kernel_key)
+        fn(self.grid, self.block, (a._ptr, b._ptr, c._ptr) + self.tail)
 
 
 class _Layout:
@@ -569,11 +680,15 @@ def _iter_strides(op, lay, i) -> list:
 def _detach(x, out) -> ndarray:
     """NumPy computes as if inputs were copied first: copy an input that overlaps the output
     (even an identical view: each output element reads a whole row and column)."""
+    return x.copy() if _overlaps(x, out) else x
+
+
+def _overlaps(x, out) -> bool:
     if not x.size:
-        return x
+        return False
     lo, hi = _span(x)
     olo, ohi = _span(out)
-    return x.copy() if lo < ohi and olo < hi else x
+    return lo < ohi and olo < hi
 
 
 # -- kernels ------------------------------------------------------------------------------------
