@@ -349,6 +349,66 @@ _LAZY_NAMES.update({name: f"_routines.{module}" for module, names in _LAZY_ROUTI
 _LAZY_NAMES.update({name: "linalg._products" for name in (
     "dot", "vdot", "inner", "outer", "tensordot", "kron", "trace", "cross")})
 _LAZY_NAMES.update({"einsum": "linalg._einsum", "einsum_path": "linalg._einsum"})
+# Sorting, searching, sets, order statistics, histograms and counting (CUB through
+# cuda.compute and NVRTC kernels, loaded on first use).
+_LAZY_NAMES.update({name: "_routines.sorting" for name in (
+    "sort", "argsort", "lexsort", "sort_complex", "partition", "argpartition", "searchsorted")})
+_LAZY_NAMES.update({name: "_routines.sets" for name in (
+    "unique", "unique_all", "unique_counts", "unique_inverse", "unique_values", "intersect1d",
+    "union1d", "setdiff1d", "setxor1d", "isin") + (("in1d",) if hasattr(_np_module, "in1d")
+                                                   else ())})
+_LAZY_NAMES.update({name: "_routines.order_statistics" for name in (
+    "median", "percentile", "quantile", "nanmedian", "nanpercentile", "nanquantile")})
+_LAZY_NAMES.update({name: "_routines.histograms" for name in (
+    "histogram", "histogram2d", "histogramdd", "histogram_bin_edges", "bincount", "digitize")})
+# The rest of NumPy's namespace.  Chapters with kernels (or NumPy I/O) load on first use:
+# correlating; window functions; polynomials; input and output; functional programming;
+# bit packing and integer formatting; floating-point error handling; the array API's
+# inspection namespace; unwrap and interp; array questions and memory overlap; iterators;
+# r_/c_; string representations.
+_LAZY_NAMES.update({name: f"_routines.{module}" for module, names in {
+    "correlation": ("cov", "corrcoef", "correlate", "convolve"),
+    "windows": ("bartlett", "blackman", "hamming", "hanning", "kaiser"),
+    "polynomials": ("poly", "polyval", "polyfit", "roots", "polyadd", "polysub", "polymul",
+                    "polydiv", "polyder", "polyint", "poly1d"),
+    "io": ("save", "load", "savez", "savez_compressed", "savetxt", "loadtxt", "genfromtxt",
+           "fromregex", "fromfile"),
+    "functional": ("apply_along_axis", "apply_over_axes", "vectorize", "piecewise"),
+    "bits": ("packbits", "unpackbits", "binary_repr", "base_repr"),
+    "errstate": ("errstate", "seterr", "geterr", "seterrcall", "geterrcall", "setbufsize",
+                 "getbufsize"),
+    "array_api": ("__array_api_version__", "__array_namespace_info__"),
+    "math_misc": ("unwrap", "interp"),
+    "array_info": ("ndim", "shape", "size", "isfortran", "matrix_transpose",
+                   "may_share_memory", "shares_memory", "info", "show_runtime"),
+    "iterators": ("ndenumerate", "broadcast"),
+    "index_builders": ("r_", "c_"),
+    "printing": ("array2string", "array_repr", "array_str", "format_float_positional",
+                 "format_float_scientific"),
+}.items() for name in names})
+_LAZY_SUBMODULES = _LAZY_SUBMODULES | {"emath", "polynomial"}
+# NumPy's own objects where they never touch array data: scalar-type tables and constants,
+# index-tuple builders, type-code helpers, print options (printing goes through NumPy),
+# and the exception and DType-class modules (cuarray raises NumPy's exceptions and uses
+# NumPy's dtypes).
+from numpy import False_ as False_  # noqa: E402
+from numpy import True_ as True_  # noqa: E402
+from numpy import ScalarType as ScalarType  # noqa: E402
+from numpy import sctypeDict as sctypeDict  # noqa: E402
+from numpy import typecodes as typecodes  # noqa: E402
+from numpy import little_endian as little_endian  # noqa: E402
+from numpy import isscalar as isscalar  # noqa: E402
+from numpy import iterable as iterable  # noqa: E402
+from numpy import ndindex as ndindex  # noqa: E402
+from numpy import s_ as s_  # noqa: E402
+from numpy import index_exp as index_exp  # noqa: E402
+from numpy import typename as typename  # noqa: E402
+from numpy import mintypecode as mintypecode  # noqa: E402
+from numpy import get_printoptions as get_printoptions  # noqa: E402
+from numpy import set_printoptions as set_printoptions  # noqa: E402
+from numpy import printoptions as printoptions  # noqa: E402
+from numpy import exceptions as exceptions  # noqa: E402
+from numpy import dtypes as dtypes  # noqa: E402
 # Custom kernels and fusion (CuPy's names): user C++ on the engines above.
 _LAZY_NAMES.update({
     "RawKernel": "_engine.raw", "RawModule": "_engine.raw",

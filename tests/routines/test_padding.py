@@ -7,7 +7,6 @@ dtype on representative modes, 0-d, empty and non-contiguous inputs, and the err
 import numpy
 import pytest
 
-import cuarray
 from cuarray import testing
 
 pytestmark = [pytest.mark.gpu,
@@ -135,16 +134,24 @@ def test_pad_mean_rounds_integers(xp):
     return xp.pad(a, 1, mode="mean")
 
 
-@pytest.mark.skipif(not hasattr(cuarray, "median"), reason="cuarray.median not implemented")
+@pytest.mark.parametrize("stat_length", [None, 1, 2, 3, ((1, 2), (3, 1))])
 @testing.numpy_compare()
-def test_pad_median(xp):
-    return xp.pad(arr(xp, (4, 5), "float64", 11), 2, mode="median", stat_length=3)
+def test_pad_median(xp, stat_length):
+    return xp.pad(arr(xp, (4, 5), "float64", 11), 2, mode="median", stat_length=stat_length)
 
 
-@pytest.mark.skipif(hasattr(cuarray, "median"), reason="cuarray.median is implemented")
-def test_pad_median_not_implemented():
-    with pytest.raises(NotImplementedError):
-        cuarray.pad(cuarray.ones((3, 3)), 1, mode="median")
+@pytest.mark.parametrize("dtype", ["int8", "uint16", "int64", "float16", "float32"])
+@testing.numpy_compare(rtol={"float16": 2e-3, "default": 1e-6})
+def test_pad_median_dtypes(xp, dtype):
+    # Integer arrays round the median (half to even) before storing it.
+    return xp.pad(arr(xp, (4, 6), dtype, 12), ((1, 2), (3, 0)), mode="median")
+
+
+@testing.numpy_compare()
+def test_pad_median_nan(xp):
+    a = arr(xp, (3, 5), "float64", 13)
+    a[1, 2] = numpy.nan
+    return xp.pad(a, 1, mode="median")
 
 
 @pytest.mark.parametrize("mode", ["reflect", "symmetric"])

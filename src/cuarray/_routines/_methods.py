@@ -155,8 +155,18 @@ def install() -> None:
         _lazy.method(ndarray, name, "cuarray._routines.indexing")
     _lazy.method(ndarray, "compress", "cuarray._routines.indexing", "compress_method")
     _lazy.method(ndarray, "repeat", "cuarray._routines._methods", "_repeat_method")
+    _lazy.method(ndarray, "clip", "cuarray._routines.math")
+    _lazy.method(ndarray, "round", "cuarray._routines.math")
+    for name in ("conj", "conjugate"):
+        _lazy.method(ndarray, name, "cuarray._ufunc.namespace", "conjugate")
+    _lazy.method(ndarray, "sort", "cuarray._routines.sorting", "sort_inplace")
+    _lazy.method(ndarray, "partition", "cuarray._routines.sorting", "partition_inplace")
+    for name in ("argsort", "argpartition", "searchsorted"):
+        _lazy.method(ndarray, name, "cuarray._routines.sorting")
     for name in ("dot", "trace"):
         _lazy.method(ndarray, name, "cuarray.linalg._products")
+    for name in ("tofile", "tobytes", "dump", "dumps"):
+        _lazy.method(ndarray, name, "cuarray._routines.io")
 
 
 def _advanced_getitem(a, key):

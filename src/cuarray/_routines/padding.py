@@ -82,11 +82,7 @@ def _pad_pairs(pad_width, ndim):
 
 # -- pad ---------------------------------------------------------------------------------
 def pad(array, pad_width, mode="constant", **kwargs):
-    """See numpy.pad.
-
-    Differences from NumPy: ``mode='median'`` needs ``cuarray.median`` (sorting);
-    where that is not available it raises NotImplementedError.
-    """
+    """See numpy.pad."""
     a = _array(array)
     pairs = _pad_pairs(pad_width, a.ndim)
     widths = [(int(lo), int(hi)) for lo, hi in pairs]
@@ -246,12 +242,8 @@ def _pad_linear_ramp(a, widths, end_values) -> ndarray:
 
 def _stat_function(mode):
     if mode == "median":
-        import cuarray
-        fn = getattr(cuarray, "median", None)
-        if fn is None:
-            raise NotImplementedError("pad(mode='median') needs cuarray.median, which is not "
-                                      "implemented yet")
-        return fn
+        from .order_statistics import median
+        return median
     if mode == "mean":
         from .statistics import mean
         return mean

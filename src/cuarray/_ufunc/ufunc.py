@@ -162,10 +162,14 @@ class ufunc:
             result = self._fast(args)
             if result is not None:
                 return result
-        if _tracing:       # inside cuarray.fuse: record a call on its stand-ins instead
+        if _tracing:       # inside cuarray.fuse or vectorize: record on their stand-ins
             from .fusion import Var, trace_ufunc
             if any(type(x) is Var for x in args):
                 return trace_ufunc(self, args, kwargs)
+            for x in args:
+                hook = getattr(type(x), "__cuarray_ufunc__", None)
+                if hook is not None:
+                    return hook(x, self, args, kwargs)
         return self._call(*args, **kwargs)
 
     def _fast(self, args):
