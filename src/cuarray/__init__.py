@@ -283,7 +283,7 @@ def __getattr__(name):
 
 import numpy as _np_module  # noqa: E402
 
-_LAZY_SUBMODULES = frozenset({"cuda", "fft", "lib", "linalg", "profiler", "testing"})
+_LAZY_SUBMODULES = frozenset({"cuda", "fft", "lib", "linalg", "profiler", "random", "testing"})
 
 # --- Memory management (CuPy's top-level names) --------------------------------------
 _LAZY_NAMES = {
