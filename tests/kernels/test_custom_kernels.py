@@ -1,7 +1,5 @@
 """RawKernel, RawModule, ElementwiseKernel and ReductionKernel on the GPU, against NumPy."""
 
-import os
-
 import numpy
 import pytest
 
@@ -411,7 +409,6 @@ class TestReductionKernel:
         numpy.testing.assert_array_equal(self.l2norm(x, axis=0).get(), numpy.zeros(4))
 
 
-@pytest.mark.skipif(os.environ.get("CUARRAY_LAUNCH_PATH") == "core", reason="driver path only")
 def test_elementwise_kernel_matches_builtin_add_bitwise():
     add = cuarray.ElementwiseKernel("T x, T y", "T z", "z = x + y", "user_add")
     x, y = _rand((1 << 20,), "float32", 50), _rand((1 << 20,), "float32", 51)

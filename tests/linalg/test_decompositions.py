@@ -11,6 +11,9 @@ check the cuSOLVER facade's calls against nvmath's documented signatures, the dt
 rules against NumPy's own, the SVD algorithm policy and the generated kernels.
 """
 
+import importlib.util
+import pathlib
+
 import numpy
 import pytest
 
@@ -19,44 +22,13 @@ from cuarray import testing
 from cuarray.cuda import _cusolver
 from cuarray.linalg import _common, _svd
 
+_spec = importlib.util.spec_from_file_location(
+    "_linalg_inputs", pathlib.Path(__file__).with_name("_inputs.py"))
+_inputs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_inputs)
+FLOATS, TOL, LAYOUTS = _inputs.FLOATS, _inputs.TOL, _inputs.LAYOUTS
+place, general = _inputs.place, _inputs.general
 LinAlgError = numpy.linalg.LinAlgError
-FLOATS = ["float32", "float64", "complex64", "complex128"]
-TOL = {"float32": 2e-4, "complex64": 2e-4, "float64": 1e-10, "complex128": 1e-10,
-       "default": 1e-10}
-LAYOUTS = ["C", "F", "transposed", "negative_stride", "sliced"]
-
-
-# -- inputs ------------------------------------------------------------------------------------
-def place(xp, host, layout="C"):
-    """``host`` on ``xp`` with the memory layout ``layout`` (same values)."""
-    host = numpy.asarray(host)
-    if layout == "C" or host.ndim < 2:
-        return xp.asarray(numpy.array(host, order="C"))     # (0-d stays 0-d)
-    if layout == "F":
-        return xp.asarray(numpy.asfortranarray(host))
-    if layout == "transposed":
-        return xp.asarray(numpy.ascontiguousarray(numpy.swapaxes(host, -1, -2))).swapaxes(-1, -2)
-    if layout == "negative_stride":
-        rev = (Ellipsis, slice(None, None, -1), slice(None, None, -1))
-        return xp.asarray(numpy.ascontiguousarray(host[rev]))[rev]
-    if layout == "sliced":
-        big = numpy.full(host.shape[:-2] + (2 * host.shape[-2], 2 * host.shape[-1]), 99,
-                         host.dtype)
-        big[..., ::2, ::2] = host
-        return xp.asarray(big)[..., ::2, ::2]
-    raise ValueError(layout)
-
-
-def general(shape, dtype, seed=0):
-    rng = numpy.random.default_rng(seed)
-    dt = numpy.dtype(dtype)
-    if dt.kind in "iub":
-        return rng.integers(0 if dt.kind in "ub" else -5, 2 if dt.kind == "b" else 6,
-                            shape).astype(dt)
-    x = rng.uniform(-1, 1, shape)
-    if dt.kind == "c":
-        x = x + 1j * rng.uniform(-1, 1, shape)
-    return x.astype(dt)
 
 
 def positive_definite(shape, dtype, seed=0):

@@ -101,8 +101,6 @@ def test_interp_layouts_and_scalars(xp, layout):
 @pytest.mark.parametrize("period", [360, 2 * np.pi, -5.0])
 @testing.numpy_compare(rtol=1e-12, atol=1e-12)
 def test_interp_period(xp, period):
-    if not hasattr(cuarray, "argsort"):
-        pytest.skip("needs cuarray.argsort")
     x = testing.random_array(xp, (20,), "float64", seed=6, low=-400, high=400)
     xs = testing.random_array(xp, (8,), "float64", seed=7, low=-400, high=400)
     fs = testing.random_array(xp, (8,), "complex128", seed=8)
